@@ -564,3 +564,52 @@ describe("Go: a config field as the module's constructor builds it, read through
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('DatabaseConfig.MaxOpenConns starts as 100 (server/config.go:49) and is also set at server/tune.go:4')}))
   })
 })
+
+describe('Go: urfave/cli flags read by cmd.Int("name") (bluesky-social/indigo relay\'s shape)', () => {
+  const mod = 'module example.com/relay\n\ngo 1.23\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/urfave/cli/v3 v3.4.1\n)\n'
+  const main = [
+    'package main', '', 'import (', '\t"context"', '\t"os"', '', '\t"github.com/urfave/cli/v3"', '\t"example.com/relay/store"', ')', '',
+    'func main() {', '\tapp := &cli.Command{', '\t\tName: "relay",', '\t\tCommands: []*cli.Command{', '\t\t\t{', '\t\t\t\tName:   "serve",', '\t\t\t\tAction: runServe,', '\t\t\t\tFlags: []cli.Flag{',
+    '\t\t\t\t\t&cli.IntFlag{', '\t\t\t\t\t\tName:    "max-db-conn",', '\t\t\t\t\t\tSources: cli.EnvVars("MAX_DB_CONNECTIONS", "MAX_METADB_CONNECTIONS"),', '\t\t\t\t\t\tValue:   40,', '\t\t\t\t\t},',
+    '\t\t\t\t},', '\t\t\t},', '\t\t\t{', '\t\t\t\tName:   "pull-hosts",', '\t\t\t\tAction: runPull,', '\t\t\t},', '\t\t},', '\t}', '\t_ = app.Run(context.Background(), os.Args)', '}', '',
+    'func runServe(ctx context.Context, cmd *cli.Command) error {', '\tmaxConn := cmd.Int("max-db-conn")', '\t_, err := store.Setup(os.Getenv("DATABASE_URL"), maxConn)', '\treturn err', '}', '',
+    'func runPull(ctx context.Context, cmd *cli.Command) error {', '\t_, err := store.Setup(os.Getenv("DATABASE_URL"), 10)', '\treturn err', '}',
+  ].join('\n')
+  const store = ['package store', '', 'import (', '\t"database/sql"', '', '\t_ "github.com/lib/pq"', ')', '', 'func Setup(url string, maxConnections int) (*sql.DB, error) {', '\tdb, err := sql.Open("postgres", url)', '\tif err != nil {', '\t\treturn nil, err', '\t}', '\tdb.SetMaxOpenConns(maxConnections)', '\treturn db, nil', '}'].join('\n')
+  const files = {'go.mod': mod, 'main.go': main, 'store/store.go': store}
+
+  it('`relay serve`: the flag\'s Value 40 (no env var set, not on the command line); runPull\'s 10 is another subcommand\'s', async () => {
+    const a = await run('relay serve', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql store/store.go:10', 40]])
+    const said = describeSourced(a.pools![0].pool)
+    expect(said).toContain('main.go:22')
+    expect(said).toContain('the default (Value) of the urfave/cli flag --max-db-conn: the command line does not pass it; MAX_DB_CONNECTIONS, MAX_METADB_CONNECTIONS are unset')
+    expect(said).toContain('the process runs the `serve` subcommand: the 1 other call of Setup is in other subcommands\' actions')
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+  })
+
+  it('the command line wins over the env vars, the first env var set wins over Value', async () => {
+    expect((await run('relay serve --max-db-conn 25', files, {MAX_DB_CONNECTIONS: '60'})).pools?.map((p) => p.pool.value)).toEqual([25])
+    expect((await run('relay serve', files, {MAX_METADB_CONNECTIONS: '60'})).pools?.map((p) => p.pool.value)).toEqual([60])
+  })
+
+  it('`relay pull-hosts`: the literal 10; with no subcommand named, the two callers stay unknown', async () => {
+    expect((await run('relay pull-hosts', files)).pools?.map((p) => p.pool.value)).toEqual([10])
+    const bare = await run('relay', files)
+    expect(bare.pools).toEqual([])
+    expect(bare.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`maxConnections` is a parameter of Setup, called in 2 places (main.go:37, main.go:42)')}))
+  })
+
+  it('v2: `cctx.Int` on a *cli.Context, EnvVars []string{…}; an IntFlag with no Value is Go\'s zero, which SetMaxOpenConns reads as no limit', async () => {
+    const v2 = main
+      .replace('"github.com/urfave/cli/v3"', '"github.com/urfave/cli/v2"')
+      .replace('Sources: cli.EnvVars("MAX_DB_CONNECTIONS", "MAX_METADB_CONNECTIONS")', 'EnvVars: []string{"MAX_DB_CONNECTIONS"}')
+      .replace('func runServe(ctx context.Context, cmd *cli.Command) error {\n\tmaxConn := cmd.Int("max-db-conn")', 'func runServe(cctx *cli.Context) error {\n\tmaxConn := cctx.Int("max-db-conn")')
+    const files2 = {...files, 'go.mod': mod.replace('urfave/cli/v3 v3.4.1', 'urfave/cli/v2 v2.25.7'), 'main.go': v2}
+    expect((await run('relay serve', files2, {MAX_DB_CONNECTIONS: '12'})).pools?.map((p) => p.pool.value)).toEqual([12])
+    expect((await run('relay serve', files2)).pools?.map((p) => p.pool.value)).toEqual([40])
+    const noValue = await run('relay serve', {...files2, 'main.go': v2.replace('\t\t\t\t\t\tValue:   40,\n', '')})
+    expect(noValue.pools).toEqual([])
+    expect(noValue.diagnostics.map((d) => d.code)).toContain('unbounded-pool')
+  })
+})

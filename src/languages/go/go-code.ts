@@ -28,6 +28,12 @@ import {builtOnLinux} from './build-constraints.js'
 
 const MAX_FILES = 300
 const FLAG_REF = 'https://pkg.go.dev/flag#Int'
+// "The precedence for flag value sources is as follows (highest to lowest): 0. Command line option value from user
+// 1. Environment variable (if specified) 2. Configuration file (if specified) 3. Default defined on the flag".
+const URFAVE_REF = 'https://cli.urfave.org/v2/examples/flags/#precedence'
+// "Subcommands … Action" (urfave/cli), cobra's Command.Run: the CLI runs the action of the command its arguments name.
+const SUBCOMMAND_REF = 'https://cli.urfave.org/v2/examples/subcommands/'
+const isUrfave = (path: string | undefined): boolean => path !== undefined && /^(github\.com\/urfave\/cli|gopkg\.in\/urfave\/cli\.v1)(\/v[23])?$/.test(path)
 // process(): `lookupEnv(info.Key)`, then `info.Alt` (the envconfig tag alone), then the `default` tag;
 // gatherInfo: Key is the tag (else the field name, snake_cased with split_words), PREFIX_ before it, upper-cased.
 const ENVCONFIG_REF = 'https://github.com/kelseyhightower/envconfig/blob/master/envconfig.go'
@@ -203,6 +209,15 @@ export interface GoIndex {
   frames: {decl: string; names: Map<string, {file: GoFile; node: TsNode}>}[]
   /** viper's settings in the code read, gathered once when a viper.Get… is first evaluated (viper.ts). */
   viper?: unknown
+  /** The CLI's subcommands (urfave/cli, cobra) with their actions, gathered once when callers must be told apart. */
+  commands?: CliCommand[]
+}
+
+/** A urfave/cli `&cli.Command{Name: "serve", Action: runServe}` or cobra `&cobra.Command{Use: "serve", RunE: …}`. */
+interface CliCommand {
+  names: string[]
+  /** The action's function name (`runServe`, `cmd.Serve`'s `Serve`), or the function literal itself. */
+  action: string | TsNode
 }
 
 export interface GoReadInput {
@@ -613,6 +628,12 @@ export class GoFile {
     }
 
     if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) return this.flagInt(n, args[0] ?? null, args[1] ?? null)
+    // urfave/cli's `cmd.Int("max-db-conn")` (v3's *cli.Command, v1/v2's *cli.Context): the flag's value.
+    if (!q && fn?.type === 'selector_expression' && args.length === 1) {
+      const flag = this.cliFlag(n, fn, args[0]!)
+      if (flag) return flag
+    }
+
     // The module's own env helper (`getEnvInt("DB_MAX_CONNS", 12)`): the variable's value, else its fallback.
     const decl = fn?.type === 'identifier' || (fn?.type === 'selector_expression' && q) ? this.calledDecl(n) : undefined
     const helper = decl ? this.envHelper(n, decl, args.filter((a): a is TsNode => Boolean(a))) : undefined
@@ -624,6 +645,85 @@ export class GoFile {
     }
 
     return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
+  }
+
+  /**
+   * `cmd.Int("max-db-conn")` on a urfave/cli `*cli.Command` (v3) or `*cli.Context` (v1, v2): the flag declared with that
+   * name (`&cli.IntFlag{Name: "max-db-conn", Value: 40, Sources: cli.EnvVars("MAX_DB_CONNECTIONS")}`) in the code read,
+   * valued as urfave/cli does: the command line, then its env vars in order, then Value (Go's zero value without one).
+   */
+  private cliFlag(n: TsNode, fn: TsNode, arg: TsNode): EvalValue | undefined {
+    const method = fn.childForFieldName('field')?.text ?? ''
+    const operand = fn.childForFieldName('operand')
+    if (!/^(Int|Int64|Int32|Uint|Uint64|Uint32|String)$/.test(method) || operand?.type !== 'identifier') return undefined
+    const type = /^\*?(\w+)\.(Command|Context)$/.exec(this.types.get(operand.text) ?? '')
+    if (!type || !isUrfave(this.imports.get(type[1]))) return undefined
+    const key = this.evaluate(arg)
+    if (key?.kind !== 'known' || typeof key.value !== 'string') return this.unknown(n, 'a urfave/cli flag read without a literal name')
+    const name = key.value
+    const found: {file: GoFile; node: TsNode; names: string[]}[] = []
+    for (const {file, root} of this.input.index?.files ?? []) {
+      if (!root.text.includes(`"${name}`) && !root.text.includes(`${name}"`)) continue
+      for (const lit of root.descendantsOfType('composite_literal')) {
+        const t = /^(\w+)\.\w*Flag$/.exec(lit?.childForFieldName('type')?.text ?? '')
+        if (!lit || !t || !isUrfave(file.imports.get(t[1]))) continue
+        const str = (el: TsNode | undefined): string | undefined => {
+          const v = el ? file.evaluate(el) : undefined
+          return v?.kind === 'known' && typeof v.value === 'string' ? v.value : undefined
+        }
+        const aliases = keyed(lit, 'Aliases')?.childForFieldName('body')?.namedChildren.map((e) => str((e?.type === 'literal_element' ? e.namedChildren[0] : e) ?? undefined)) ?? []
+        // v1 writes aliases in the name: `Name: "max-db-conn, m"`.
+        const names = [...(str(keyed(lit, 'Name'))?.split(',') ?? []), ...aliases].filter((x): x is string => Boolean(x)).map((x) => x.trim())
+        if (names.includes(name)) found.push({file, names, node: lit})
+      }
+    }
+
+    if (found.length === 0) return this.unknown(n, `no urfave/cli flag named ${JSON.stringify(name)} was found in the code read`)
+    const values = found.map((f) => f.file.flagLiteralValue(n, f.node, f.names, method !== 'String'))
+    const known = values.filter((v) => v.kind === 'known')
+    if (values.length === 1 || (known.length === values.length && new Set(known.map((v) => v.kind === 'known' && v.value)).size === 1)) return values[0]
+    return this.unknown(n, `${found.length} urfave/cli flags are named ${JSON.stringify(name)} (${found.map((f) => `${f.file.path}:${line(f.node)}`).join(', ')}); which one this command has is not followed`)
+  }
+
+  /** A urfave/cli flag literal's value (cliFlag), read in the file that declares it; `at` is where the value is read. */
+  flagLiteralValue(at: TsNode, lit: TsNode, names: string[], numeric: boolean): EvalValue {
+    const where = fromFile(this.path, line(lit))
+    for (const flag of names) {
+      const given = flagValue(this.input.args, flag)
+      if (given === undefined) continue
+      if (!numeric) return this.known(at, given, [fromFlag(`--${flag} ${given} (command line)`), where])
+      return /^-?\d+$/.test(given) ? this.known(at, Number(given), [fromFlag(`--${flag}=${given} (command line)`), where]) : this.unknown(at, `--${flag}=${given} is not an integer`)
+    }
+
+    // v2 `EnvVars: []string{"A", "B"}`, v1 `EnvVar: "A,B"`, v3 `Sources: cli.EnvVars("A", "B")`.
+    const envNames: string[] = []
+    const strings = (node: TsNode | undefined): void => {
+      for (const el of node?.type === 'interpreted_string_literal' ? [node] : (node?.descendantsOfType('interpreted_string_literal') ?? [])) if (el) envNames.push(...el.text.slice(1, -1).split(',').map((x) => x.trim()).filter(Boolean))
+    }
+    strings(keyed(lit, 'EnvVars'))
+    strings(keyed(lit, 'EnvVar'))
+    const sources = keyed(lit, 'Sources')
+    const envSources = sources?.type === 'call_expression' && /\.EnvVars?$/.test(sources.childForFieldName('function')?.text ?? '')
+    if (envSources) strings(sources.childForFieldName('arguments') ?? undefined)
+    for (const env of envNames) {
+      const e = this.input.env.get(env)
+      if (!e) continue
+      if (!numeric) return this.known(at, e.value, [e.source, where])
+      return /^\s*-?\d+\s*$/.test(e.value) ? this.known(at, Number(e.value), [e.source, where]) : this.unknown(at, `${env}=${JSON.stringify(e.value)} is not an integer (urfave/cli flag --${names[0]})`)
+    }
+
+    // Another value source (a config file through cli-altsrc, cli.Files): not read.
+    const other = (sources && !envSources) || keyed(lit, 'FilePath') ? [assumed(`the flag --${names[0]} (${this.path}:${line(lit)}) also takes its value from a source conncalc does not read (${(sources ?? keyed(lit, 'FilePath'))!.text.slice(0, 60)})`)] : []
+    const unset = envNames.length > 0 ? `; ${envNames.join(', ')} ${envNames.length === 1 ? 'is' : 'are'} unset` : ''
+    const valueNode = keyed(lit, 'Value')
+    if (!valueNode) {
+      if (!numeric) return {file: this.path, kind: 'known', line: line(lit), missingEnv: (envNames.length > 0 ? envNames : [`--${names[0]}`]).map((name) => ({file: this.path, line: line(lit), name})), value: null, via: []}
+      return this.known(at, 0, [where, fromDefault(`the urfave/cli flag --${names[0]} has no Value: Go's zero value 0 (the command line does not pass it${unset})`, URFAVE_REF), ...other])
+    }
+
+    const v = this.evaluate(valueNode) ?? this.unknown(valueNode)
+    if (v.kind !== 'known') return v
+    return {...v, via: [...v.via, fromDefault(`the default (Value) of the urfave/cli flag --${names[0]}: the command line does not pass it${unset}`, URFAVE_REF), ...other]}
   }
 
   /** The caller's expression a receiver or parameter stands for while its function is read for one call (GoIndex.frames). */
@@ -695,6 +795,7 @@ export class GoFile {
     return this.guarded(`param ${pkg ?? self.dir}.${fnName}.${at}`, n, () => {
       const values: EvalValue[] = []
       const calls: string[] = []
+      const sites: TsNode[] = []
       for (const {dir, file, root} of index.files) {
         // Only files that name the function (a text test first: the tree walk is the costly part).
         if (!root.text.includes(fnName)) continue
@@ -705,13 +806,28 @@ export class GoFile {
             const arg = c.childForFieldName('arguments')?.namedChildren[at]
             values.push(arg ? (file.evaluate(arg) ?? file.unknown(arg)) : file.unknown(c))
             calls.push(`${file.path}:${line(c)}`)
+            sites.push(c)
           }
         }
       }
 
       if (values.length === 0) return this.unknown(n, `\`${n.text}\` is a parameter of ${fnName}, which nothing in the code read calls`)
-      const known = values.filter((v) => v.kind === 'known' && typeof v.value === 'number')
-      if (values.length === 1 || (known.length === values.length && new Set(known.map((v) => v.kind === 'known' && v.value)).size === 1)) return values[0]
+      const agree = (vs: EvalValue[]): boolean => {
+        const known = vs.filter((v) => v.kind === 'known' && typeof v.value === 'number')
+        return vs.length === 1 || (known.length === vs.length && new Set(known.map((v) => v.kind === 'known' && v.value)).size === 1)
+      }
+
+      if (agree(values)) return values[0]
+      // Callers in the actions of other subcommands (`relay pull-hosts` beside `relay serve`) do not run in this process.
+      const running = runningCommand(index, this.input.args)
+      if (running) {
+        const kept = values.filter((_, i) => !elsewhereAction(sites[i], running, index.commands ?? []))
+        if (kept.length > 0 && kept.length < values.length && agree(kept)) {
+          const v = kept[0]
+          return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`the process runs the \`${running.names[0]}\` subcommand: the ${values.length - kept.length} other call${values.length - kept.length === 1 ? '' : 's'} of ${fnName} ${values.length - kept.length === 1 ? 'is' : 'are'} in other subcommands' actions`, SUBCOMMAND_REF)]} : v
+        }
+      }
+
       const places = calls.sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
       return this.unknown(n, `\`${n.text}\` is a parameter of ${fnName}, called in ${values.length} places (${places.join(', ')}) that conncalc cannot tell apart`)
     })
@@ -914,6 +1030,62 @@ export class GoFile {
 
     return this.unknown(n, `no ${mapName} table with a ${JSON.stringify(key.value)} entry was found in the code read`)
   }
+}
+
+/** The CLI's subcommands in the code read (urfave/cli `Command{Name, Aliases, Action}`, cobra `Command{Use, Aliases, Run/RunE}`), gathered once. */
+function cliCommands(index: GoIndex): CliCommand[] {
+  if (index.commands) return index.commands
+  const out: CliCommand[] = []
+  for (const {file, root} of index.files) {
+    if (!root.text.includes('Command{')) continue
+    // `&cli.Command{…}`, and the elements of a `[]*cli.Command{{…}, {…}}` whose type is elided.
+    const literals = root.descendantsOfType(['composite_literal', 'literal_value']).map((lit) => {
+      if (lit?.type !== 'literal_value' || lit.parent?.type !== 'literal_element') return {lit, type: lit?.type === 'composite_literal' ? lit.childForFieldName('type')?.text : undefined}
+      const outer = lit.parent.parent?.parent
+      const slice = outer?.type === 'composite_literal' ? /^\[\]\*?(\w+\.Command)$/.exec(outer.childForFieldName('type')?.text ?? '') : null
+      return {lit, type: slice?.[1]}
+    })
+    for (const {lit, type} of literals) {
+      const t = /^(\w+)\.Command$/.exec(type ?? '')
+      const path = t ? file.imports.get(t[1]) : undefined
+      const cobra = path === 'github.com/spf13/cobra'
+      if (!lit || !t || (!cobra && !isUrfave(path))) continue
+      const str = (el: TsNode | undefined): string | undefined => (el?.type === 'interpreted_string_literal' ? el.text.slice(1, -1) : undefined)
+      const aliases = (keyed(lit, 'Aliases')?.childForFieldName('body')?.namedChildren ?? []).map((e) => str((e?.type === 'literal_element' ? e.namedChildren[0] : e) ?? undefined))
+      const first = cobra ? str(keyed(lit, 'Use'))?.trim().split(/\s+/)[0] : str(keyed(lit, 'Name'))
+      const names = [first, ...aliases].filter((x): x is string => Boolean(x))
+      const action = cobra ? (keyed(lit, 'RunE') ?? keyed(lit, 'Run')) : keyed(lit, 'Action')
+      if (names.length === 0 || !action) continue
+      out.push({action: action.type === 'func_literal' ? action : action.type === 'selector_expression' ? (action.childForFieldName('field')?.text ?? '') : action.text, names})
+    }
+  }
+
+  index.commands = out
+  return out
+}
+
+/** The subcommand the process runs: the first word of its arguments that names one of the CLI's commands. */
+function runningCommand(index: GoIndex, args: string[]): CliCommand | undefined {
+  const commands = cliCommands(index)
+  for (const a of args) {
+    if (a.startsWith('-')) continue
+    const c = commands.find((x) => x.names.includes(a))
+    if (c) return c
+  }
+
+  return undefined
+}
+
+/** Whether a call sits in the action of a subcommand other than `running` (its function literal, or the function it names). */
+function elsewhereAction(call: TsNode, running: CliCommand, commands: CliCommand[]): boolean {
+  const owner = (fn: TsNode): CliCommand | undefined => commands.find((c) => (typeof c.action === 'string' ? (fn.type === 'function_declaration' || fn.type === 'method_declaration') && fn.childForFieldName('name')?.text === c.action : c.action.id === fn.id))
+  for (let up = call.parent; up; up = up.parent) {
+    if (up.type !== 'func_literal' && up.type !== 'function_declaration' && up.type !== 'method_declaration') continue
+    const c = owner(up)
+    if (c) return c !== running && !c.names.some((x) => running.names.includes(x))
+  }
+
+  return false
 }
 
 /** The struct tags of field `name` in `type T struct { … }` among the files read. */
@@ -1182,7 +1354,8 @@ const OTHER_SQL_DRIVERS = /^(mysql|sqlite3?|sqlserver|mssql|clickhouse|godror|or
 /** The keyed element `key` of a composite literal's body (`pgx.ConnPoolConfig{MaxConnections: 8}`). */
 function keyed(literal: TsNode, key: string): TsNode | undefined {
   const unwrap = (el: TsNode | null | undefined): TsNode | undefined => (el?.type === 'literal_element' ? (el.namedChildren[0] ?? undefined) : (el ?? undefined))
-  const el = literal.childForFieldName('body')?.namedChildren.find((e) => e?.type === 'keyed_element' && unwrap(e.namedChildren[0])?.text === key)
+  // An element literal whose type is elided (`[]*cli.Command{{Name: "serve"}}`) is its own body.
+  const el = (literal.type === 'literal_value' ? literal : literal.childForFieldName('body'))?.namedChildren.find((e) => e?.type === 'keyed_element' && unwrap(e.namedChildren[0])?.text === key)
   return unwrap(el?.namedChildren[1])
 }
 

@@ -438,7 +438,7 @@ export const go: ServerAnalyzer = {
     const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
     const counted = placed.pools ?? []
     const total = counted.reduce((a, p) => a + p.pool.value, 0)
-    const lib = counted.every((p) => p.database.startsWith('database/sql') || p.database.startsWith('pop ')) ? SQL : counted.every((p) => p.database.startsWith('pgx.ConnPool')) ? PGX_V3 : PGXPOOL
+    const lib = counted.every((p) => /^(database\/sql|sqlx|gorm|pop)( |$)/.test(p.database)) ? SQL : counted.every((p) => p.database.startsWith('pgx.ConnPool')) ? PGX_V3 : PGXPOOL
     const goroutines = sourced(total, fromDefault('goroutines can use every pooled connection at once', lib), derivedFrom(counted.map((p) => p.pool)))
     return {
       diagnostics,
