@@ -10,6 +10,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Source} from '../../model/source.js'
 import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Extra} from '../../model/process.js'
 
@@ -39,17 +40,27 @@ const HANDLE = 'https://github.com/django/django/blob/main/django/core/managemen
 const RUNSCRIPT_REF = 'https://django-extensions.readthedocs.io/en/latest/runscript.html'
 
 /**
+ * INSTALLED_APPS' entries; when an `if` conncalc cannot decide adds some in one arm (MetaDeploy's
+ * `else: INSTALLED_APPS += ["binary_database_files"]`), every arm's: an app of either has its commands found.
+ */
+function installedApps(v: EvalValue | undefined): {always: boolean; item: EvalValue}[] {
+  const lists = (v?.kind === 'unknown' ? (v.among ?? []) : v ? [v] : []).map((l) => (l.kind === 'known' && typeof l.value === 'object' && l.value !== null && 'kind' in l.value && l.value.kind === 'list' ? l.value.items : undefined))
+  if (lists.some((l) => l === undefined)) return []
+  const every = (item: EvalValue) => lists.every((l) => l!.some((x) => asString(x) !== undefined && asString(x) === asString(item)))
+  return lists.flat().map((item) => ({always: every(item!), item: item!}))
+}
+
+/**
  * The file of `manage.py <name>`: `<app>/management/commands/<name>.py` of an INSTALLED_APPS entry in
  * the app; with `inApp: "scripts"` django-extensions' `runscript <name>`: `<app>/scripts/<name>.py` or
  * the project's own `scripts/<name>.py` (RUNSCRIPT_REF).
  */
-async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined, inApp = 'management/commands'): Promise<string | undefined> {
+async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined, inApp = 'management/commands'): Promise<undefined | {file: string; onlyIf?: Source}> {
   const modules = await project.walk([script ?? 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
   const file = settings ? project.resolve(settings) : undefined
-  const apps = file ? (await project.load(file))?.names.get('INSTALLED_APPS') : undefined
-  if (apps?.kind !== 'known' || typeof apps.value !== 'object' || apps.value === null || !('kind' in apps.value) || apps.value.kind !== 'list') return undefined
-  for (const item of apps.value.items) {
+  const value = file ? (await project.load(file))?.names.get('INSTALLED_APPS') : undefined
+  for (const {always, item} of installedApps(value)) {
     if (item.kind !== 'known' || typeof item.value !== 'string') continue
     // "erp", "treeherder.etl", or an AppConfig path "shop.apps.ShopConfig" (its package is before `.apps.`).
     const pkg = item.value.replace(/\.apps\.[A-Z]\w*$/, '')
@@ -57,11 +68,11 @@ async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: s
     if (!init) continue
     const dir = init.endsWith('/__init__.py') ? init.slice(0, -'/__init__.py'.length) : undefined
     const candidate = dir === undefined ? undefined : `${dir}/${inApp}/${name}.py`
-    if (candidate && ctx.files.exists(candidate)) return candidate
+    if (candidate && ctx.files.exists(candidate)) return always || value?.kind !== 'unknown' ? {file: candidate} : {file: candidate, onlyIf: assumed(`${candidate} is a command of ${pkg}, which INSTALLED_APPS lists only in some arms: ${value.reason}; counted as if it is installed`)}
   }
 
   const root = project.resolve(`scripts.${name}`)
-  return inApp === 'scripts' && root ? root : undefined
+  return inApp === 'scripts' && root ? {file: root} : undefined
 }
 
 /** The settings' names when INSTALLED_APPS lists the Django app whose command this is (run_huey: huey.contrib.djhuey; djangohuey: django_huey; qcluster: django_q). */
@@ -70,10 +81,8 @@ async function installedApp(project: PythonProject, ctx: AnalyzerContext, comman
   const name = settingsModule(project, modules, ctx.env)
   const file = name ? project.resolve(name) : undefined
   const names = file ? (await project.load(file))?.names : undefined
-  const apps = names?.get('INSTALLED_APPS')
   const want = command === 'run_huey' ? 'huey.contrib.djhuey' : command === 'qcluster' ? 'django_q' : 'django_huey'
-  const items = apps?.kind === 'known' && typeof apps.value === 'object' && apps.value !== null && 'kind' in apps.value && apps.value.kind === 'list' ? apps.value.items : []
-  const listed = items.some((i) => asString(i)?.replace(/\.apps\.[A-Z]\w*$/, '') === want)
+  const listed = installedApps(names?.get('INSTALLED_APPS')).some(({item: i}) => asString(i)?.replace(/\.apps\.[A-Z]\w*$/, '') === want)
   return listed && name && names ? {name, names} : undefined
 }
 
@@ -100,7 +109,9 @@ export const djangoCommand: ServerAnalyzer = {
     const what = `manage.py ${manage.command}`
     const project = new PythonProject(ctx, scriptRoot(manage.script))
     const runscript = manage.command === 'runscript' ? manage.args.find((a) => !a.startsWith('-')) : undefined
-    const file = runscript ? await commandFile(project, ctx, runscript, manage.script, 'scripts') : await commandFile(project, ctx, manage.command, manage.script)
+    const found = runscript ? await commandFile(project, ctx, runscript, manage.script, 'scripts') : await commandFile(project, ctx, manage.command, manage.script)
+    const file = found?.file
+    const onlyIf = found?.onlyIf ? [found.onlyIf] : []
     const unknown = (why: string): Diagnostic => ({
       code: 'unknown-command',
       file: ctx.origin?.file,
@@ -134,7 +145,7 @@ export const djangoCommand: ServerAnalyzer = {
       threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)
     } else if (file && rqBase) {
       // The app's command extends django-rq's rqworker / rqscheduler (`class Command(rqworker.Command)`): that command runs.
-      const how = [fromFile(file, rqBase.line), fromDefault(`${file}'s Command extends django-rq's ${rqBase.kind === 'worker' ? 'rqworker' : 'rqscheduler'} command and runs it (super().handle)`, REF)]
+      const how = [...onlyIf, fromFile(file, rqBase.line), fromDefault(`${file}'s Command extends django-rq's ${rqBase.kind === 'worker' ? 'rqworker' : 'rqscheduler'} command and runs it (super().handle)`, REF)]
       const entries = [...(manage.script ? [manage.script] : []), file]
       if (rqBase.kind === 'worker') return djangoRqWorkerAnalysis(ctx, project, entries, how)
       if (rqBase.orm === undefined) return rqSchedulerAnalysis(ctx, project, entries, how)
@@ -143,7 +154,7 @@ export const djangoCommand: ServerAnalyzer = {
       const read: PyModule[] = await project.walk([file])
       const found = startedThreads(read, ctx, what, undefined, quietPools(read))
       append(diagnostics, found.diagnostics)
-      const runs = runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : []
+      const runs = [...onlyIf, ...(runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : [])]
       threads = found.threads ?? sourced(1, fromFile(file, 1), [...runs, fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
       if (found.threads && runs.length > 0) found.threads.via = [...(found.threads.via ?? []), ...runs]
     } else if (runserver) {

@@ -1185,6 +1185,8 @@ class Evaluator {
 
         // Dicts changed in place are shared objects; keep them.
         if (values.every((v) => v === scope.get(name))) continue
+        // Set in every arm that goes on (or before the `if`): one of the arms' values, which one not decided here.
+        const among = values.every((v) => v !== undefined) ? values.flatMap((v) => (v!.kind === 'unknown' && v!.among ? v!.among : [v!])) : undefined
         merged.push([
           name,
           {
@@ -1193,6 +1195,7 @@ class Evaluator {
             line: this.line(b.cond),
             missingEnv: mergeMissing(c, ...values),
             reason: `\`${name}\` depends on \`if ${this.snippet(b.cond)}\` (line ${this.line(b.cond)}), which conncalc cannot decide`,
+            ...(among ? {among} : {}),
           },
         ])
       }

@@ -115,7 +115,8 @@ export interface UnknownValue {
   /**
    * One of these values, which one not decided here: a dict of the app's indexed by a key conncalc cannot evaluate
    * (`config[os.getenv("FLASK_CONFIG")]`: the dict's values), or the arms of a conditional expression whose condition it
-   * cannot (`DevConfig if get_debug_flag() else ProdConfig`). Not carried to what is computed from the value.
+   * cannot (`DevConfig if get_debug_flag() else ProdConfig`), or the values the arms of an `if` it cannot decide give a name
+   * set in each of them (or before it). Not carried to what is computed from the value.
    */
   among?: EvalValue[]
   reason: string
