@@ -232,6 +232,35 @@ describe('Ktor: HikariCP sized from application.conf (fixture ktor-application-c
     expect(a.pools![0].pool.source).toMatchObject({file: 'api/src/main/resources/application.conf', line: 15})
   })
 
+  // JetBrains/kotlinconf-app's shape: application.yaml instead of application.conf, a section read into a val, `$ENV:default` values.
+  const yamlFiles = (pool: string): Record<string, string> => {
+    const files = kfiles()
+    delete files['src/main/resources/application.conf']
+    files['src/main/resources/application.yaml'] = ['ktor:', '  deployment:', '    port: 8080', 'database:', '  host: "$DB0_HOST:"', `  poolSize: ${pool}`, '  maxPool: "$database.poolSize"', ''].join('\n')
+    files[factory] = files[factory]
+      .replace('    fun init(config: ApplicationConfig) {\n', '    fun init(config: ApplicationConfig) {\n        val dbConfig = config.config("database")\n        val dbPoolSize = dbConfig.property("poolSize").getString().toInt()\n')
+      .replace('config.property("storage.maxPoolSize").getString().toInt()', 'dbPoolSize')
+    return files
+  }
+
+  it('application.yaml (Ktor\'s YAML config): database.poolSize 5 at line 6; `$DB_POOL:7` is the env var, else 7; `$KEY` without a default and unset: unresolved', async () => {
+    const a = await kanalyze(yamlFiles('5'))
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([5])
+    expect(a.pools![0].pool.source).toEqual({file: 'src/main/resources/application.yaml', kind: 'file', line: 6})
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+    expect((await kanalyze(yamlFiles('"$DB_POOL:7"'))).pools!.map((p) => p.pool.value)).toEqual([7])
+    expect((await kanalyze(yamlFiles('"$DB_POOL:7"'), {DB_POOL: '12'})).pools!.map((p) => p.pool.value)).toEqual([12])
+    const required = await kanalyze(yamlFiles('"$DB_POOL"'))
+    expect(required.pools!.map((p) => p.pool.value)).toEqual([10])
+    expect(required.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', message: expect.stringContaining('DB_POOL is not set anywhere')}))
+  })
+
+  it('a `$path` value is another key of the file (Ktor resolves it before the env): database.maxPool → database.poolSize, 5', async () => {
+    const files = yamlFiles('5')
+    files[factory] = files[factory].replace('dbConfig.property("poolSize")', 'dbConfig.property("maxPool")')
+    expect((await kanalyze(files)).pools!.map((p) => p.pool.value)).toEqual([5])
+  })
+
   it('a key application.conf does not set, without a fallback: HikariCP\'s 10, assumed, unknown-config-value at the code line', async () => {
     const files = kfiles()
     files[factory] = files[factory].replace('storage.maxPoolSize', 'storage.poolMax')

@@ -17,7 +17,7 @@ import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
 import {gradleAppliedScripts, productionBuildText} from '../common/database-drivers.js'
-import {HoconConfig} from './hocon.js'
+import {HoconConfig, type HoconValue} from './hocon.js'
 import {clojureMap} from './clojure-map.js'
 
 // c3p0's BasicResourcePool: a checkout waits while maxPoolSize connections are out (C3P0Defaults.CHECKOUT_TIMEOUT 0: no timeout).
@@ -345,7 +345,7 @@ async function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: strin
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), [], 'jvm')
   }
 
-  const fromConf = inCode && !inCode.clojure && !inCode.properties ? configuredSize(ctx, inCode, diagnostics) : undefined
+  const fromConf = inCode && !inCode.clojure && !inCode.properties ? await configuredSize(ctx, inCode, diagnostics) : undefined
   if (fromConf) {
     const pool = sourced(fromConf.value, fromConf.source, [...(fromConf.via ?? []), notSpring])
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
@@ -417,7 +417,7 @@ const APPLICATION_CONF = 'src/main/resources/application.conf'
  * `maximumPoolSize = config.property("db.maxPoolSize").getString().toInt()`: the key's value in application.conf
  * (its `${?ENV}` overrides applied), else the line's `?: N` fallback; undefined when neither reads (the caller says so).
  */
-function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+async function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics: Diagnostic[]): Promise<Sourced<number> | undefined> {
   const lines = (ctx.files.read(inCode.file)?.text ?? '').split('\n')
   let lineText = lines[inCode.line - 1] ?? ''
   // `maximumPoolSize = poolSize` with `val poolSize = config.property("poolSize")…` above it: that line.
@@ -429,9 +429,11 @@ function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics
   const at = fromFile(inCode.file, inCode.line)
   // The resources of the module the code is in (backend/src/main/kotlin/… reads backend/src/main/resources/application.conf).
   const module = /^(.*?)src\/main\//.exec(inCode.file)?.[1] ?? ''
-  const conf = `${module}${APPLICATION_CONF}`
+  let conf = `${module}${APPLICATION_CONF}`
   const hocon = new HoconConfig(ctx.files, ctx.env, `${module}src/main/resources/`)
-  const v = hocon.load(conf) ? hocon.get(key) : undefined
+  const yaml = hocon.load(conf) ? undefined : await ktorYamlLoad(ctx, `${module}src/main/resources/`)
+  const v = yaml ? yaml.get(key) : hocon.get(key)
+  if (yaml) conf = yaml.file
   if (v?.unresolved) {
     diagnostics.push({code: 'unresolved-env', file: v.file, line: v.line, message: `${ctx.processType}: ${v.unresolved} is not set anywhere and ${key} (read at ${inCode.file}:${inCode.line} for HikariCP's maximumPoolSize) reads it without a default, so the pool size is not known`, processType: ctx.processType, severity: 'warning'})
     return undefined
@@ -444,6 +446,43 @@ function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics
   const fallback = v === undefined ? /\?:\s*(\d+)\s*\)?\s*$/.exec(lineText)?.[1] : undefined
   if (fallback) return sourced(Number(fallback), at, [fromDefault(`${key} is not set in ${conf}: the code's \`?: ${fallback}\` applies`, KTOR_CONFIG)])
   return undefined
+}
+
+// Ktor's YAML config (ktor-server-config-yaml YamlConfig.kt, resolveValue): a value `$KEY:default` is the env var KEY, else
+// the default; `$path` is another key of the file, else the env var (`$?KEY`: optional); else Ktor stops at start.
+const KTOR_YAML = 'https://github.com/ktor/ktor/blob/main/ktor-server/ktor-server-config-yaml/jvm/src/io/ktor/server/config/yaml/YamlConfig.kt'
+
+/** application.yaml (or .yml) in the resources, read as Ktor's YamlConfig reads it, when the module has no application.conf. */
+async function ktorYamlLoad(ctx: AnalyzerContext, dir: string): Promise<undefined | {file: string; get(key: string): HoconValue | undefined}> {
+  const file = [`${dir}application.yaml`, `${dir}application.yml`].find((f) => ctx.files.exists(f))
+  const text = file ? ctx.files.read(file)?.text : undefined
+  if (!file || text === undefined) return undefined
+  const {parseYaml} = await import('../../util/yaml.js')
+  const y = parseYaml(text, file)
+  if (y.errors.length > 0) return undefined
+  const at = (key: string): unknown => key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), y.value)
+  const get = (key: string, depth = 0): HoconValue | undefined => {
+    const raw = at(key)
+    const line = y.lineOf(key.split('.')) ?? 1
+    if (raw === undefined || (raw !== null && typeof raw === 'object')) return undefined
+    if (raw === null) return {file, line, value: null, via: []}
+    const value = String(raw)
+    if (!value.startsWith('$')) return {file, line, value, via: []}
+    const ref = value.slice(1)
+    const sep = ref.indexOf(':')
+    if (sep !== -1) {
+      const e = ctx.env.get(ref.slice(0, sep))
+      return e ? {file, line, value: e.value, via: [e.source]} : {file, line, value: ref.slice(sep + 1), via: [fromDefault(`${ref.slice(0, sep)} is unset: ${key}'s \`${value}\` gives the default after the colon`, KTOR_YAML)]}
+    }
+
+    const self = depth < 4 ? get(ref, depth + 1) : undefined
+    if (self) return self
+    const name = ref.replace(/^\?/, '')
+    const e = ctx.env.get(name)
+    return e ? {file, line, value: e.value, via: [e.source]} : {file, line, unresolved: name, value: undefined, via: []}
+  }
+
+  return {file, get: (key) => get(key)}
 }
 
 /** The line (0-based, at or before `before`) that gives `name` its value: `val name = …`, `var name: Int = …`, `name = …`. */
