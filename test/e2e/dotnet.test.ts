@@ -113,5 +113,35 @@ describe('.NET apps (Npgsql pools, one process per dyno)', () => {
     expect(r.codes).not.toContain('unknown-command')
     expect(JSON.stringify(r.type('web').sources)).toContain('Shop.Abstractions/DbContextFactory.cs')
   })
-})
 
+  it('`dotnet X.dll` in an image whose project is below the root (src/Api/Api.csproj, AssemblyName X): that project is read', () => {
+    // fullstackhero/dotnet-starter-kit's shape: src/Host/FSH.Starter.Api/Dockerfile publishes its csproj to /publish,
+    // copies that into /app and runs `dotnet FSH.Starter.Api.dll`; the root holds no solution or project (the solution is
+    // src/*.slnx). Before: "cannot tell which project (none found)", 1 connection assumed; and <AssemblyName> (a text-only
+    // element, which the XML reader gives as a string) was never read, so a project was known only by its file name.
+    const dir = blank.app({
+      Dockerfile: [
+        'FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build',
+        'WORKDIR /src',
+        'COPY src/ ./src/',
+        'RUN dotnet publish src/Api/Api.csproj -c Release -o /publish',
+        '',
+        'FROM mcr.microsoft.com/dotnet/aspnet:9.0',
+        'WORKDIR /app',
+        'COPY --from=build /publish .',
+        'ENTRYPOINT ["dotnet", "Shop.Api.dll"]',
+        '',
+      ].join('\n'),
+      'src/Api/Api.csproj': ['<Project Sdk="Microsoft.NET.Sdk.Web">', '  <PropertyGroup>', '    <TargetFramework>net9.0</TargetFramework>', '    <AssemblyName>Shop.Api</AssemblyName>', '  </PropertyGroup>', '  <ItemGroup>', '    <PackageReference Include="Npgsql.EntityFrameworkCore.PostgreSQL" Version="9.0.4" />', '  </ItemGroup>', '</Project>', ''].join('\n'),
+      'src/Api/Program.cs': 'using Microsoft.EntityFrameworkCore;\nvar builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddDbContext<ShopDb>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("Shop")));\nvar app = builder.Build();\napp.Run();\n',
+      'src/Api/appsettings.json': '{\n  "ConnectionStrings": {\n    "Shop": "Host=db;Database=shop;Maximum Pool Size=30"\n  }\n}\n',
+      'src/Shop.slnx': '<Solution>\n  <Project Path="Api/Api.csproj" />\n</Solution>\n',
+    })
+    const r = planJson(`${dir}/Dockerfile`, ['--root', dir, '--scale', 'web=1', '--plan', 'standard-0'])
+    // Maximum Pool Size=30 in src/Api/appsettings.json (the published appsettings.json): 1 × 30.
+    expect(r.type('web')).toMatchObject({connections: 30, poolPerProcess: 30, server: 'kestrel'})
+    expect(r.type('web').sources['pool.Shop'].source).toEqual({file: 'src/Api/appsettings.json', kind: 'file', line: 3})
+    expect(r.codes).not.toContain('unknown-command')
+    expect(JSON.stringify(r.type('web').sources)).toContain('src/Api/Api.csproj builds Shop.Api (its assembly name)')
+  })
+})

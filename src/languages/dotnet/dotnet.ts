@@ -25,20 +25,21 @@ import {programName} from '../common/setting.js'
 import {type ConfigValue, DotnetConfiguration} from './configuration.js'
 import {looksLikeNpgsql, parseConnectionString, poolSetting} from './connection-string.js'
 import {type CodeSetting, readCsharp} from './csharp.js'
-import {BUILDPACK, discoverDotnetApp, type DotnetApp, type DotnetProject, parseProjectFile} from './project.js'
+import {BUILDPACK, discoverDotnetApp, type DotnetApp, type DotnetProject, parseProjectFile, projectBuilding} from './project.js'
 import {append} from '../../util/arrays.js'
 
 const NPGSQL_REF = 'https://www.npgsql.org/doc/connection-string-parameters.html#pooling'
 const NPGSQL_SRC = 'https://github.com/npgsql/npgsql/blob/main/src/Npgsql/NpgsqlConnectionStringBuilder.cs'
 const LAUNCH_REF = 'https://github.com/heroku/buildpacks-dotnet/blob/main/buildpacks/dotnet/src/launch_process.rs'
 const THREAD_POOL_REF = 'https://learn.microsoft.com/aspnet/core/fundamentals/servers/kestrel'
+const ASSEMBLY_NAME_REF = 'https://learn.microsoft.com/dotnet/core/project-sdk/msbuild-props#assemblyname'
 const EF_POOL_REF = 'https://learn.microsoft.com/ef/core/performance/advanced-performance-topics#dbcontext-pooling'
 
 /** Packages that bring Npgsql in (EF Core's provider and .NET Aspire's components depend on it). */
 const NPGSQL_PACKAGES = ['npgsql', 'npgsql.entityframeworkcore.postgresql', 'npgsql.dependencyinjection', 'aspire.npgsql', 'aspire.npgsql.entityframeworkcore.postgresql']
 
 /** The project a command runs, and how sure that is. */
-function pickProject(app: DotnetApp, cmd: ParsedCommand): {project?: DotnetProject; args: string[]; why?: Source} {
+function pickProject(app: DotnetApp, cmd: ParsedCommand, files: AnalyzerContext['files']): {project?: DotnetProject; args: string[]; why?: Source} {
   const {argv} = cmd
   const byAssembly = (name: string): DotnetProject | undefined => app.projects.find((p) => p.assembly.toLowerCase() === name.toLowerCase())
   let args = argv.slice(1)
@@ -60,6 +61,13 @@ function pickProject(app: DotnetApp, cmd: ParsedCommand): {project?: DotnetProje
 
   found ??= wanted === undefined ? undefined : byAssembly(wanted)
   if (found) return {args, project: found}
+  // No project in the root's solution builds it: the one below the root of that assembly name (an image's own build).
+  const below = wanted === undefined ? undefined : projectBuilding(files, wanted)
+  if (below) {
+    app.projects.push(below)
+    return {args, project: below, why: fromDefault(`${below.file} builds ${wanted} (its assembly name): ${app.source ? `${app.source} in the app root does not list it` : 'the app root has no solution or project'}, so the project is found by the name the command runs`, ASSEMBLY_NAME_REF)}
+  }
+
   // `cd MyApi/bin/publish; ./MyApi`: the folder says which project.
   const cd = (cmd.preCommands ?? []).filter((c) => c[0] === 'cd' && c[1]).map((c) => c[1].replace(/^\.\//, ''))
   const inDir = app.projects.find((p) => p.dir !== '' && cd.some((d) => d === p.dir || d.startsWith(`${p.dir}/`)))
@@ -105,7 +113,7 @@ export const dotnet: ServerAnalyzer = {
     const app = discoverDotnetApp(ctx.files)
     const diagnostics: Diagnostic[] = app.diagnostics.map((d) => ({...d, processType: ctx.processType}))
     const processes = sourced(1, fromFact('a .NET app runs as one process per dyno', LAUNCH_REF))
-    const {args, project, why} = pickProject(app, ctx.command)
+    const {args, project, why} = pickProject(app, ctx.command, ctx.files)
     if (!project) {
       diagnostics.push({
         code: 'unknown-command',

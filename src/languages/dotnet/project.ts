@@ -10,6 +10,8 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
+import {filesUnder} from '../../model/files.js'
+
 import {XMLParser} from 'fast-xml-parser'
 
 import {lineAt} from '../../util/lines.js'
@@ -79,7 +81,9 @@ const attr = (n: XmlNode, name: string): string | undefined => {
   return typeof s === 'string' ? s : undefined
 }
 
-const text = (n: XmlNode): string | undefined => {
+const text = (n: XmlNode | string): string | undefined => {
+  // An element with no attributes and only text is its string (`<AssemblyName>Shop.Api</AssemblyName>`).
+  if (typeof n === 'string') return n.trim()
   const t = n['#text']
   const s = Array.isArray(t) ? t[0] : t
   return typeof s === 'string' ? s.trim() : undefined
@@ -208,4 +212,19 @@ export function discoverDotnetApp(files: FileReader): DotnetApp {
   if (single.length > 1) several(projectFiles.length > 0 ? 'project files' : 'C# files', single)
   const project = load(single[0])
   return {diagnostics, projects: project ? [project] : [], source: single[0]}
+}
+
+/**
+ * The project below the app root that builds `assembly` (`dotnet Api.dll`), when the root's solution or project has none:
+ * an image's build publishes a project of its own (`dotnet publish src/Host/Api/Api.csproj -o /publish`, then
+ * `COPY --from=build /publish .`), wherever the repository keeps it. Only one project of that assembly name is an answer.
+ */
+export function projectBuilding(files: FileReader, assembly: string): DotnetProject | undefined {
+  const {paths} = filesUnder(files, '', (p) => /\.(cs|vb|fs)proj$/i.test(p) && !/(^|\/)(node_modules|bin|obj)\//.test(p), {max: 2000, maxDepth: 8})
+  const named = paths.flatMap((path) => {
+    const text = files.read(path)?.text
+    const project = text === undefined ? undefined : parseProjectFile(text, path).project
+    return project && project.assembly.toLowerCase() === assembly.toLowerCase() ? [project] : []
+  })
+  return named.length === 1 ? named[0] : undefined
 }
