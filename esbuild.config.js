@@ -408,7 +408,26 @@ const oclifPackageVersion = {
     build.onLoad({filter: /.*/, namespace: 'oclif-package-version'}, () => ({contents: `module.exports = {version: ${JSON.stringify(fromOclif('@oclif/core/package.json').version)}}`, loader: 'js'}))
   },
 }
-const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
+/**
+ * oclif's module loader asks whether the file holding the commands (dist/cli.cjs) is an ES module by its
+ * extension, with node:path's extname: Node JavaScript compiled from source at every start (≈ 0.3 M
+ * instructions). A name ending in .cjs is CommonJS, as extname's answer '.cjs' says; every other name
+ * is asked as before. The build fails if the line changes.
+ */
+const OCLIF_EXTENSION = 'const extension = (0, node_path_1.extname)(filePath).toLowerCase();'
+const oclifCjsExtension = patchLine('oclif-cjs-extension', /[\\/]@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/, OCLIF_EXTENSION, `if (filePath.endsWith('.cjs'))\n        return false;\n    ${OCLIF_EXTENSION}`, 'asks for a module file\'s extension with')
+/**
+ * safeReadJson (the user's theme file, every run; usually absent) awaits readJson, an async function whose
+ * read now throws before its first await: a promise rejected with no handler yet, which Node's rejection
+ * tracking records and then clears as the await takes it (five of Node's functions compiled from source at
+ * every start, ≈ 0.7 M instructions). safeReadJson reads the same way inside its own try instead, so a
+ * missing file is a caught exception, not a rejected promise; readJson is unchanged for its other callers.
+ */
+const OCLIF_SAFE_READ_JSON = 'return await readJson(path, useCache);'
+const oclifReadJson = patchLines('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, [
+  [OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with'],
+  [OCLIF_SAFE_READ_JSON, "if (useCache && cache.has(path))\n            return JSON.parse(cache.get(path));\n        const contents = (0, node_fs_1.readFileSync)(path, 'utf8');\n        cache.set(path, contents);\n        return JSON.parse(contents);", 'reads JSON safely with'],
+])
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run
@@ -720,7 +739,7 @@ const cli = await esbuild.build({
   minifySyntax: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, oclifPackageVersion, lazyNodeModule, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
+  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifCjsExtension, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, oclifPackageVersion, lazyNodeModule, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
   write: false,
 })
 

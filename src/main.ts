@@ -57,14 +57,14 @@ const STANDALONE_MANIFEST = '__CONNCALC_STANDALONE_MANIFEST__'
  * dist/main.js (bin/run.js runs dist/cli.cjs): oclif loads the commands from it,
  * and must get this very copy, not load a second one.
  */
-async function standalone(dir: string, target?: string): Promise<LoadOptions> {
-  const {pjson, plugin, root} = await rootPlugin(dir, target, builtManifest(target))
+async function standalone(dir: string, target?: string, given?: string): Promise<LoadOptions> {
+  const {pjson, plugin, root} = await rootPlugin(dir, target, builtManifest(target), given)
   return {pjson: pjson as never, plugins: new Map([[plugin.name, plugin]]), root}
 }
 
 /** oclif's root plugin for the standalone table, loaded (with `manifest`, when there is one of this version). */
-async function rootPlugin(dir: string, target: string | undefined, manifest: undefined | {version: string}) {
-  const root = fileURLToPath(new URL('..', dir)) // dir: bin/run.js
+async function rootPlugin(dir: string, target: string | undefined, manifest: undefined | {version: string}, given?: string) {
+  const root = given ?? fileURLToPath(new URL('..', dir)) // dir: bin/run.js
   const pjson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {oclif: {commands: object}; version: string}
   pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands', ...(target ? {target} : {})}}
   // `manifest` is an option oclif's Plugin takes in this build (esbuild.config.js's oclif-plugin patch).
@@ -90,9 +90,11 @@ export async function standaloneManifest(options: {dir: string; target?: string}
  * plugin-help, plugin-version and plugin-not-found give them, without loading
  * those plugins: `help [COMMAND]`, `version`, and "did you mean" for a
  * mistyped command. Errors from a command are handled by BaseCommand; here
- * only those that happen before a command runs.
+ * only those that happen before a command runs. `root` is the package's folder
+ * (ending in a separator) when the caller has it as a path (bin/run.js); else it
+ * is made from `dir`'s URL.
  */
-export async function execute(options: {dir: string; target?: string}): Promise<void> {
+export async function execute(options: {dir: string; root?: string; target?: string}): Promise<void> {
   const argv = conventions(process.argv.slice(2))
   const json = wantsJson(argv)
   const unknown = unknownCommand(argv)
@@ -102,7 +104,7 @@ export async function execute(options: {dir: string; target?: string}): Promise<
   }
 
   try {
-    await run(argv, await standalone(options.dir, options.target))
+    await run(argv, await standalone(options.dir, options.target, options.root))
     // oclif's flush() waits (up to 10 s) for standard output to drain, and returns at once when a
     // write of nothing says no wait is needed; but it first makes the 10-second timer it races the
     // drain against, which loads Node's timers on every run. That write is asked first here.

@@ -110,7 +110,8 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats, p
     }
 
     // What its bytes decode to is kept for a search by text (FileReader.search): a script may hold a NUL in a string.
-    if (bytes.includes(0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary', text: new TextDecoder('utf-8').decode(bytes)}
+    // Uint8Array's includes (V8's own), not Buffer's: Buffer's is Node JavaScript compiled from source on every start.
+    if (Uint8Array.prototype.includes.call(bytes, 0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary', text: new TextDecoder('utf-8').decode(bytes)}
     return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes), ...(st.isFIFO() ? {pipe: true as const} : {})}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'

@@ -24,7 +24,7 @@ import {join} from 'node:path'
 
 import type {ParseStore} from '../util/parse-store.js'
 
-const MAGIC = Buffer.from('conncalc parse 2\n', 'latin1')
+const MAGIC = Buffer.from('conncalc parse 2\n')
 const HEADER = MAGIC.length + 12 // then the key's length, the parse's and a checksum of both, 4 bytes each
 const MONTH = 30 * 24 * 3600 * 1000
 const DAY = 24 * 3600 * 1000

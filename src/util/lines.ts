@@ -9,7 +9,9 @@ export function lineIndex(text: string | Uint8Array): (offset: number) => number
   if (typeof text === 'string') {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
   } else {
-    for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) starts.push(i + 1)
+    // Uint8Array's indexOf (V8's own) even for a Buffer: Buffer's is Node JavaScript compiled from source on every start.
+    const indexOf = Uint8Array.prototype.indexOf
+    for (let i = indexOf.call(text, 10); i !== -1; i = indexOf.call(text, 10, i + 1)) starts.push(i + 1)
   }
 
   return (offset) => {

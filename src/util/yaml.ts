@@ -162,11 +162,12 @@ const pathKey = (path: YamlPath): string => JSON.stringify(path)
  */
 function storedParse(store: ParseStore, text: string, file: string): undefined | YamlResult {
   if (text.length > MAX_STORED_BYTES) return undefined
-  const key = Buffer.from(STORE_TAG + text, 'utf8')
+  const key = Buffer.from(STORE_TAG + text)
   const bytes = store.get(key)
   if (bytes) {
     try {
-      const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as Stored
+      // TextDecoder, as every run already uses to read files (io/files.ts), not Buffer.from(bytes): more of Node compiled from source.
+      const stored = JSON.parse(new TextDecoder().decode(bytes)) as Stored
       const lines = new Map(stored.lines)
       let parsed: undefined | YamlResult
       // Anything the stored lines do not answer (a path written with other key types than strings

@@ -95,12 +95,12 @@ export async function parseRuby(path: string, text: string, locals: readonly str
   if (hit) return hit
 
   const {deserialize, prism} = await loadModule()
-  const bytes = Buffer.from(text, 'utf8')
+  const bytes = Buffer.from(text)
   const lineOf = lineIndex(bytes)
   const options: Parameters<ParseFn>[1] & SerializedHook = locals.length > 0 ? {scopes: [[...locals]]} : {}
   const stored = store
   // The options change what Prism reads (a local is a variable, not a method call): part of the key.
-  const storeKey = stored && Buffer.concat([Buffer.from(`${JSON.stringify(options)}\0`, 'utf8'), bytes])
+  const storeKey = stored && keyOf(`${JSON.stringify(options)}\0`, bytes)
   let raw: ReturnType<ParseFn> | undefined
   try {
     const serialized = storeKey && stored.get(storeKey)
@@ -124,10 +124,19 @@ export async function parseRuby(path: string, text: string, locals: readonly str
     lineOf,
     prism,
     program: raw.value,
-    textOf: (node) => bytes.subarray(node.location.startOffset, node.location.startOffset + node.location.length).toString('utf8'),
+    textOf: (node) => bytes.subarray(node.location.startOffset, node.location.startOffset + node.location.length).toString(),
   }
   cache.set(key, result)
   return result
+}
+
+/** `head`'s UTF-8 bytes, then `bytes`: one buffer filled by Uint8Array's set (Buffer.concat is Node JavaScript compiled from source on every start). */
+function keyOf(head: string, bytes: Uint8Array): Buffer {
+  const start = Buffer.from(head)
+  const key = Buffer.allocUnsafe(start.length + bytes.length)
+  key.set(start)
+  key.set(bytes, start.length)
+  return key
 }
 
 /** A stored parse read into nodes; undefined when Prism cannot read it (it checks its format and version). */
