@@ -1025,6 +1025,21 @@ class ScriptReader {
   }
 
   /** The env a command on this line sees: the script's start env, then its exported variables. */
+  /**
+   * The folder of this reader an absolute image path is, when a COPY of the image's Dockerfile put the repository's
+   * files there (`COPY api ./api` under WORKDIR /workspace, then `node /workspace/api/dist/index.js` in the
+   * entrypoint): api/dist/index.js, a build's output included (model/image-files.ts copiedPath). Undefined with no
+   * image, for a path no COPY covers (/etc, /tmp), or one outside this reader's folder.
+   */
+  private fromImage(abs: string): string | undefined {
+    if (!this.image || !abs.startsWith('/') || abs.includes('$')) return undefined
+    const copied = copiedPath(this.image.image, this.image.files, abs)
+    if (copied === undefined) return undefined
+    const within = this.files.within && this.files.within !== '.' ? this.files.within : ''
+    const path = within ? posix.relative(within, copied) : copied
+    return path.startsWith('..') ? undefined : path
+  }
+
   private childEnv(state: State, label: string): Env {
     return state.exported.size > 0 ? state.env.with(layer(label, [...state.exported.values()])) : state.env
   }
@@ -1055,12 +1070,14 @@ class ScriptReader {
       const target = argv[1]
       // `cd /app/…` is from the app root wherever the script is (Heroku unpacks the slug into /app).
       const from = target !== undefined && onPlatformAppRoot(target) ? '' : state.cwd
-      const next = target === undefined || target.includes('$(') || target.includes('`') ? undefined : joinPath(from, normalizePath(target))
+      // `cd /workspace/api` in an image whose COPY put api/ there: that folder of the repository.
+      const copied = target !== undefined && !onPlatformAppRoot(target) ? this.fromImage(target) : undefined
+      const next = copied ?? (target === undefined || target.includes('$(') || target.includes('`') ? undefined : joinPath(from, normalizePath(target)))
       if (next === '') {
         state.cwd = ''
       } else if (next === undefined) {
         this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\`: the folder is not known here; later commands are read from ${state.cwd || 'the app root'}`, processType: this.processType, severity: 'warning'})
-      } else if (isRepoDir(this.files, from, target!)) {
+      } else if (copied !== undefined ? isRepoDir(this.files, '', copied) : isRepoDir(this.files, from, target!)) {
         state.cwd = next
       } else {
         // A folder the build makes (`cd X/bin/publish`): the server's analyzer reads the `cd` itself.
@@ -1234,11 +1251,19 @@ class ScriptReader {
     const image = this.image
     const onPath = !compiled && image && argv0 !== undefined && /^[\w.+-]+$/.test(argv0) ? DEFAULT_PATH.map((d) => copiedPath(image.image, image.files, `${d}/${argv0}`)).find((p) => p !== undefined) : undefined
     const fromCwd = onPath === undefined ? undefined : posix.relative(state.cwd || '.', within ? posix.relative(within, onPath) : onPath) || '.'
+    // An argument that is an absolute path in the image (`exec node /workspace/api/dist/index.js`, `-c /srv/app/gunicorn.py`):
+    // the repository file a COPY put there, from the folder the command runs in, as a CMD's words are (container.ts inRepo).
+    const imageArgs = parsed.argv.map((w, i) => {
+      const path = i > 0 && w.startsWith('/') ? this.fromImage(w) : undefined
+      const rel = path === undefined ? undefined : posix.relative(state.cwd || '.', path) || '.'
+      return rel === undefined || rel.startsWith('..') ? w : rel.startsWith('.') ? rel : `./${rel}`
+    })
+    const mapped = imageArgs.some((w, i) => w !== parsed.argv[i]) ? {...parsed, argv: imageArgs} : parsed
     const command = compiled
       ? {...parsed, argv: ['bun', compiled.entry, ...parsed.argv.slice(1)], raw: `bun ${compiled.entry}`}
       : fromCwd && !fromCwd.startsWith('..')
-        ? {...parsed, argv: [`./${fromCwd}`, ...parsed.argv.slice(1)]}
-        : parsed
+        ? {...mapped, argv: [`./${fromCwd}`, ...mapped.argv.slice(1)]}
+        : mapped
     if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
     // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).
