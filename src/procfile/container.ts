@@ -367,7 +367,15 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
 function nodeImageEntrypoint(stage: DockerStage, command: {command: string; line: number} | undefined, path: string, diagnostics: Diagnostic[]): {command: string; line: number} | undefined {
   const first = stage.cmd?.exec?.[0]
   const base = stage.baseImage ?? stage.base
-  if (!command || stage.entrypoint || first === undefined || !/^(?:docker\.io\/)?(?:library\/)?node(?::|@|$)/.test(base)) return command
+  if (!command || stage.entrypoint || first === undefined) return command
+  // Google's distroless Node.js images (gcr.io/distroless/nodejs22-debian12, nodejs:18) set ENTRYPOINT ["/nodejs/bin/node"]
+  // and have no shell: every exec-form CMD is node's arguments (`CMD ["server.js"]` runs node server.js).
+  if (/(?:^|\/)distroless\/nodejs(?:\d+)?(?:-debian\d+)?(?::|@|$)/.test(base) && first !== 'node') {
+    diagnostics.push({code: 'missing-config', file: path, line: command.line, message: `${path}: the base image ${base} has ENTRYPOINT ["/nodejs/bin/node"], so its CMD is node's arguments: \`node ${command.command}\` (https://github.com/GoogleContainerTools/distroless/blob/main/nodejs/README.md)`, severity: 'info'})
+    return {command: `node ${command.command}`, line: command.line}
+  }
+
+  if (!/^(?:docker\.io\/)?(?:library\/)?node(?::|@|$)/.test(base)) return command
   if (!first.startsWith('-') && !/^[\w./-]+\.(?:js|mjs|cjs)$/.test(first)) return command
   diagnostics.push({code: 'missing-config', file: path, line: command.line, message: `${path}: CMD starts with \`${first}\`, and the base image ${base} keeps its ENTRYPOINT docker-entrypoint.sh, which runs node with such arguments: \`node ${command.command}\` (https://github.com/nodejs/docker-node/blob/main/docker-entrypoint.sh)`, severity: 'info'})
   return {command: `node ${command.command}`, line: command.line}

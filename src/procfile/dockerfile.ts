@@ -107,7 +107,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const entry: EnvEntry | undefined = given
           ? {...given}
           : value !== undefined
-            ? {name, source: fromEnv(name, at), value: substitute(value, args, stage ? envOf(stage) : new Map()).value}
+            ? // A global ARG's default may name an earlier global one (`ARG IMAGE=gcr.io/distroless/nodejs${NODE_VERSION}-debian12`).
+              {name, source: fromEnv(name, at), value: substitute(value, stage ? args : globalArgs, stage ? envOf(stage) : new Map()).value}
             : stage && known
               ? known
               : undefined
