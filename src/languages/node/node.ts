@@ -217,7 +217,12 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
     }
   }
 
-  const forks = modules.flatMap((m) => callsTo(m, CLUSTER_FORK).map((c) => ({c, m})))
+  // The cluster module held in a field (Cameri/nostream src/app/app.ts: `constructor(…, private readonly cluster: Cluster, …)`,
+  // given `cluster` by the entry that imports it, then `this.cluster.fork(env)` in a loop): a fork too, when a module the
+  // process loads imports node:cluster (a type-only import of Cluster leaves no import behind).
+  const held = /(?:^|\.)_?cluster\.fork$/i
+  const clusterUsed = modules.some((m) => m.imports.some((i) => i === 'cluster' || i === 'node:cluster'))
+  const forks = modules.flatMap((m) => [...callsTo(m, CLUSTER_FORK), ...(clusterUsed ? callsTo(m, held).filter((c) => !CLUSTER_FORK.test(c.callee)) : [])].map((c) => ({c, m})))
   // A fork under a branch that does not run with this env (`if (workerCount)` with CLUSTER_WORKER_COUNT unset, as the
   // pools' guards are read: js.ts branch()) makes no worker: the process serves alone. Said, naming the variables.
   const fork = forks.filter(({c}) => !c.guards?.some((g) => g.kind === 'skipped'))
