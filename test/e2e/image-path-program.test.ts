@@ -116,6 +116,16 @@ describe('a Go binary built under another name or folder and put in place by a C
     const r = planJson(join(app(goApp(dockerfile)), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
     expect(r.type('web')).toMatchObject({connections: 25, server: 'go'})
   })
+
+  it('`go build -o /out/ ./cmd/...` writes every main package below cmd/ under its folder\'s name: /usr/bin/arena is cmd/arena, 12', () => {
+    // matrix-org/dendrite's shape ("ends with a slash … any resulting executables will be written to that directory", go help
+    // build). Before: "/usr/bin/arena" was not recognised, 1*. cmd/arena caps its pool at 12; cmd/keygen opens nothing.
+    const dockerfile = ['FROM golang:1.24-alpine AS build', 'WORKDIR /src', 'RUN --mount=target=. \\', '    go build -v -trimpath -o /out/ ./cmd/...', '', 'FROM alpine:latest', 'COPY --from=build /out/keygen /usr/bin/keygen', 'COPY --from=build /out/arena /usr/bin/arena', 'ENTRYPOINT ["/usr/bin/arena"]', ''].join('\n')
+    const files = goApp(dockerfile)
+    const {'main.go': main, ...rest} = files
+    const r = planJson(join(app({...rest, 'cmd/arena/main.go': main.replace('SetMaxOpenConns(25)', 'SetMaxOpenConns(12)'), 'cmd/keygen/main.go': 'package main\n\nfunc main() {}\n'}), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 12, server: 'go'})
+  })
 })
 
 describe('a binary of a Cargo workspace member, run by its bare name', () => {

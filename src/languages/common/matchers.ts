@@ -154,7 +154,14 @@ export const isGo: Matcher = (cmd, ctx) => {
     .replaceAll(/\\\r?\n/g, ' ')
     .split('\n')
     .filter((line) => /\bgo\s+build\b/.test(line))
-    .some((line) => [...line.matchAll(/(?:^|\s)-o(?:\s+|=)["']?([^\s"';&|]+)/g)].some((m) => m[1].slice(m[1].lastIndexOf('/') + 1) === name))
+    .some((line) =>
+      [...line.matchAll(/(?:^|\s)-o(?:\s+|=)["']?([^\s"';&|]+)/g)].some(
+        (m) =>
+          m[1].slice(m[1].lastIndexOf('/') + 1) === name ||
+          // `go build -o /out/ ./cmd/...`: every main package below cmd/ is written to /out/ under its folder's name.
+          (m[1].endsWith('/') && [...line.matchAll(/(?:^|\s)(?:\.\/)?([\w./-]*?)\/?\.\.\.(?=\s|$)/g)].some((p) => ctx.files.list(p[1] ? `${p[1]}/${name}` : name).some((f) => f.endsWith('.go')))),
+      ),
+    )
 }
 
 // .NET: `dotnet X.dll`, `dotnet run`, or, in an app the .NET buildpack detects, the published

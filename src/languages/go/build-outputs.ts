@@ -64,8 +64,33 @@ const defaultName = (path: string): string => {
   return /^v[2-9]\d*$|^v1\d+$/.test(last) && parts.length > 1 ? parts.at(-2)! : last
 }
 
-/** One `go build` command's words (after `build`): the output and package folder, when both are plain. */
-function readBuild(args: string[], module: string | undefined): undefined | {dir: string; out: string} {
+/**
+ * One `go build` command's words (after `build`): the output and package folder, when both are plain. A pattern
+ * (`./cmd/...`) with an output folder (`-o /out/`) writes each main package below it under its own name ("ends with a
+ * slash … any resulting executables will be written to that directory"): one build per folder there with Go files.
+ */
+function readBuild(args: string[], module: string | undefined, files?: FileReader): {dir: string; out: string}[] {
+  const pattern = args.filter((a) => !a.startsWith('-')).find((a) => a.endsWith('/...'))
+  const outAt = args.findIndex((a) => a === '-o' || a.startsWith('-o='))
+  const outDir = outAt === -1 ? undefined : args[outAt].startsWith('-o=') ? args[outAt].slice(3) : args[outAt + 1]
+  if (pattern && files && outDir?.endsWith('/') && !/[$`*]/.test(outDir) && args.filter((a, i) => !a.startsWith('-') && i !== outAt + 1).length === 1) {
+    const base = posix.normalize(pattern.slice(0, -'/...'.length) || '.')
+    if (base.startsWith('..') || base.startsWith('/') || /[$`*]/.test(base)) return []
+    const out: {dir: string; out: string}[] = []
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 4 || /(^|\/)(vendor|testdata)(\/|$)/.test(dir)) return
+      if (files.list(dir).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) out.push({dir, out: `${outDir}${defaultName(dir)}`})
+      for (const d of files.folders(dir)) if (!d.startsWith('.') && !d.startsWith('_')) walk(dir ? `${dir}/${d}` : d, depth + 1)
+    }
+    walk(base === '.' ? '' : base, 0)
+    return out
+  }
+
+  const one = readOneBuild(args, module)
+  return one ? [one] : []
+}
+
+function readOneBuild(args: string[], module: string | undefined): undefined | {dir: string; out: string} {
   let out: string | undefined
   let chdir = ''
   const pkgs: string[] = []
@@ -120,8 +145,7 @@ export function goBuilds(files: FileReader, module: string | undefined): GoBuild
         const rest = `${l} `.slice(at.index + at[0].length).split(/\s(?:&&|\|\||;|\|)\s|;\s*$|\s#/)[0]
         // `run: "go build -o x ./cmd/x"`: the quote closing the YAML string is not the command's.
         const w = words(rest) ?? words(rest.replace(/["']\s*$/, ''))
-        const b = w ? readBuild(w, module) : undefined
-        if (b) found.push({...b, file: path, line: i + 1})
+        for (const b of w ? readBuild(w, module, files) : []) found.push({...b, file: path, line: i + 1})
       }
     }
   }
