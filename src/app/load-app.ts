@@ -8,6 +8,7 @@ import type {Formation} from '../model/formation.js'
 import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
+import {relativePath} from '../util/relative-path.js'
 import {Env, layer} from '../model/env.js'
 import {searchedText} from '../model/files.js'
 import {fromDefault, fromEnv, fromFile, sourced, type Sourced} from '../model/source.js'
@@ -251,7 +252,7 @@ export async function loadAppInput(
     formation,
     platform,
     problems: () => [...extra, ...own.problems, ...(followed?.top.problems ?? [])],
-    procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
+    procfile: {path: procfile.path === procfilePath ? relativePath(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
     ...(container ? {container} : {}),
     ...(options.heroku ? {running: {buildpacks: options.heroku.buildpacks, commands: options.heroku.commands, label: options.heroku.label}} : {}),
     root,

@@ -3,6 +3,7 @@ import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
 import {InputError} from '../util/errors.js'
+import {relativePath} from '../util/relative-path.js'
 import {escapeControls} from '../util/control-characters.js'
 import {closest, didYouMean} from '../util/did-you-mean.js'
 import {parseYaml, type YamlError} from '../util/yaml.js'
@@ -36,7 +37,7 @@ export interface LoadedConfig {
  * folder up (or on another drive) stays absolute, which reads better there.
  */
 export const displayPath = (abs: string): string => {
-  const rel = relative(process.cwd(), abs).replaceAll('\\', '/')
+  const rel = relativePath(process.cwd(), abs).replaceAll('\\', '/')
   if (rel === '') return abs
   let up = 0 // the ../ it starts with
   while (`${rel}/`.startsWith('../', up * 3)) up++

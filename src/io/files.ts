@@ -1,11 +1,12 @@
 import {closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync} from 'node:fs'
-import {isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {isAbsolute, join, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {FileReader, SourceFile, UnreadFile} from '../model/files.js'
 
 import {withoutLeadingDotSlashes, withoutTrailingSlashes} from '../util/app-path.js'
 import {InputError} from '../util/errors.js'
+import {relativePath} from '../util/relative-path.js'
 
 /** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
 export const MAX_FILE_BYTES = 1024 * 1024
@@ -494,6 +495,6 @@ function plainKey(path: string): boolean {
 }
 
 function inside(root: string, abs: string): boolean {
-  const rel = relative(root, abs)
+  const rel = relativePath(root, abs)
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
 }
