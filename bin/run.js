@@ -16,7 +16,6 @@ const {pathToFileURL} = require('node:url')
 // (~150 ms on a 2-core machine, for one line). oclif names the platform `wsl` under
 // Windows' Linux (the is-wsl package); wherever that could be the case, oclif answers.
 function version() {
-  if (!['--version', '-v', 'version'].includes(process.argv[2])) return undefined
   const platform = process.platform
   const maybeWsl = () => {
     if (platform !== 'linux') return false
@@ -35,7 +34,8 @@ function version() {
   return `${pjson.name}/${pjson.version} ${platform}-${cpu} node-${process.version}\n`
 }
 
-const userAgent = version()
+// Asked here, not inside version(): V8 compiles a function from source the first time it is called, and this file has no code cache.
+const userAgent = ['--version', '-v', 'version'].includes(process.argv[2]) ? version() : undefined
 if (userAgent) process.stdout.write(userAgent)
 else void main() // a rejection is reported by Node, exit 1, as a top-level await's was
 
