@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {binaryName, go} from '../../src/languages/go/go.js'
+import {withNewExpressions} from '../../src/languages/go/go-source.js'
 import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {analyzeWith} from '../analyzers/helpers.js'
 
@@ -133,6 +134,35 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(open.pools).toEqual([])
     expect(open.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'main.go', line: 9}))
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
+  })
+
+  it("Go 1.26's new(expr) (`new(time.Now())`, `new(3)`) is valid Go: the file parses, and the SetMaxOpenConns beside it counts", async () => {
+    // goatcounter's shape (`t.LastUsedAt = new(ztime.Now(ctx))`): tree-sitter-go 0.25 reads new's argument as a type only,
+    // so before, each such file was reported unparsable-config and the statement holding the call was an ERROR node, not
+    // read (tree-sitter recovered around it here, so the pool was still found). new(T), new([]T), new(map[K]V) stay types.
+    const mod = 'module example.com/notes\n\ngo 1.26\n\nrequire github.com/lib/pq v1.10.9\n'
+    const src = [
+      'package main',
+      'import (',
+      '\t"database/sql"',
+      '\t"os"',
+      '\t"time"',
+      '\t_ "github.com/lib/pq"',
+      ')',
+      'type stats struct{ started *time.Time; limit *int; tags *[]string; seen *map[string]bool }',
+      'func main() {',
+      '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))',
+      '\ts := stats{started: new(time.Now()), limit: new(3), tags: new([]string), seen: new(map[string]bool)}',
+      '\tdb.SetMaxOpenConns(7)',
+      '\t_ = s',
+      '}',
+    ].join('\n')
+    const a = await run('bin/notes', {'go.mod': mod, 'main.go': src})
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql main.go:10', 7]])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unparsable-config')
+    expect(withNewExpressions('x := new(pkg.F(a)); y := new(T); z := new(-1); w := new(func()); v := new("s"); u := obj.new(f())')).toBe(
+      'x := neW(pkg.F(a)); y := new(T); z := neW(-1); w := new(func()); v := neW("s"); u := obj.new(f())',
+    )
   })
 
   it('a SetMaxOpenConns only for another database\'s driver (`if driver == "sqlite"`, `case "mysql":`) is not the PostgreSQL pool', async () => {

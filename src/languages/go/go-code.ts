@@ -25,6 +25,7 @@ import {isExhaustion} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
 import {append} from '../../util/arrays.js'
 import {builtOnLinux} from './build-constraints.js'
+import {withNewExpressions} from './go-source.js'
 
 const MAX_FILES = 300
 const FLAG_REF = 'https://pkg.go.dev/flag#Int'
@@ -1441,8 +1442,20 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           // A file whose last line has no newline (`}` or `)` at EOF, as some editors save it) is valid Go: the scanner inserts
           // the semicolon at EOF too (go/scanner Scan: `case -1: if s.insertSemi … return … token.SEMICOLON, "\n"`), but
           // tree-sitter-go reports a type or var declaration there as an error. Parsed with the newline; no offset moves.
-          const tree = (await loadGrammar('go')).parse(f.text.endsWith('\n') ? f.text : `${f.text}\n`)
+          const source = f.text.endsWith('\n') ? f.text : `${f.text}\n`
+          const parser = await loadGrammar('go')
+          let tree = parser.parse(source)
           if (!tree) continue
+          // Go 1.26's new(expr), which tree-sitter-go 0.25 reads as a syntax error: read with those calls renamed (go-source.ts).
+          if (tree.rootNode.hasError) {
+            const renamed = withNewExpressions(source)
+            const again = renamed === source ? null : parser.parse(renamed)
+            if (again && !again.rootNode.hasError) {
+              tree.delete()
+              tree = again
+            } else again?.delete()
+          }
+
           const e = firstSyntaxError(tree)
           if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
           if (e) clean = false
