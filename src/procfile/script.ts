@@ -1024,7 +1024,6 @@ class ScriptReader {
     return stages
   }
 
-  /** The env a command on this line sees: the script's start env, then its exported variables. */
   /**
    * The folder of this reader an absolute image path is, when a COPY of the image's Dockerfile put the repository's
    * files there (`COPY api ./api` under WORKDIR /workspace, then `node /workspace/api/dist/index.js` in the
@@ -1040,6 +1039,7 @@ class ScriptReader {
     return path.startsWith('..') ? undefined : path
   }
 
+  /** The env a command on this line sees: the script's start env, then its exported variables. */
   private childEnv(state: State, label: string): Env {
     return state.exported.size > 0 ? state.env.with(layer(label, [...state.exported.values()])) : state.env
   }
