@@ -311,7 +311,8 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(a.pools?.map((p) => p.database)).not.toContain('pgxpool')
     expect(a.threadsPerProcess.source.kind).toBe('assumed')
     expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
-    expect(a.diagnostics.map((d) => d.message).join('\n')).toContain('pgx is in go.mod only as an indirect dependency, go.mod:8')
+    // The unbounded pool is named where pop opens it (pop.NewConnection is read as an open since gaps30o).
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', message: expect.stringContaining('pop opened at main.go:8')}))
     // The same go.mod with pgx required directly keeps pgxpool's default (the app may hand a pool to a library).
     const direct = await run('bin/ledger', {'go.mod': mod.replace('v4.18.2 // indirect', 'v4.18.2'), 'main.go': 'package main\n\nfunc main() {}\n'})
     expect(direct.pools?.map((p) => p.pool.value)).toEqual([8])
@@ -641,5 +642,46 @@ describe('Go: urfave/cli flags read by cmd.Int("name") (bluesky-social/indigo re
     const noValue = await run('relay serve', {...files2, 'main.go': v2.replace('\t\t\t\t\t\tValue:   40,\n', '')})
     expect(noValue.pools).toEqual([])
     expect(noValue.diagnostics.map((d) => d.code)).toContain('unbounded-pool')
+  })
+})
+
+describe("Go: gobuffalo/pop's pop.NewConnection(&pop.ConnectionDetails{Pool: …}) (teamhanko/hanko's shape)", () => {
+  const mod = 'module example.com/auth\n\ngo 1.23\n\nrequire (\n\tgithub.com/gobuffalo/pop/v6 v6.1.1\n\tgithub.com/jackc/pgx/v5 v5.7.1\n\tgithub.com/kelseyhightower/envconfig v1.4.0\n)\n'
+  const files: Record<string, string> = {
+    'go.mod': mod,
+    'main.go': ['package main', '', 'import (', '\t"example.com/auth/config"', '\t"example.com/auth/persistence"', ')', '', 'func main() {', '\tcfg, err := config.Load()', '\tif err != nil {', '\t\tpanic(err)', '\t}', '\t_, _ = persistence.NewConnection(cfg.Database)', '}'].join('\n'),
+    'config/config.go': [
+      'package config', '', 'import "github.com/kelseyhightower/envconfig"', '',
+      'type Database struct {', '\tURL  string `yaml:"url" koanf:"url"`', '\tPool int    `yaml:"pool" koanf:"pool"`', '}', '',
+      'type ApplicationConfig struct {', '\tDatabase Database `yaml:"database" koanf:"database"`', '}', '',
+      'type Config struct {', '\tApplicationConfig `koanf:",squash"`', '}', '',
+      'func DefaultApplicationConfig() ApplicationConfig {', '\treturn ApplicationConfig{', '\t\tDatabase: Database{', '\t\t\tPool: 5,', '\t\t},', '\t}', '}', '',
+      'func DefaultConfig() *Config {', '\treturn &Config{ApplicationConfig: DefaultApplicationConfig()}', '}', '',
+      'func Load() (*Config, error) {', '\tc := DefaultConfig()', '\tif err := envconfig.Process("", c); err != nil {', '\t\treturn nil, err', '\t}', '\treturn c, nil', '}',
+    ].join('\n'),
+    'persistence/persister.go': [
+      'package persistence', '', 'import (', '\t"github.com/gobuffalo/pop/v6"', '\t"example.com/auth/config"', ')', '',
+      'func NewConnection(config config.Database) (*pop.Connection, error) {', '\tdetails := &pop.ConnectionDetails{', '\t\tPool: config.Pool,', '\t}', '\tdetails.URL = config.URL', '\treturn pop.NewConnection(details)', '}',
+    ].join('\n'),
+  }
+
+  it('Pool from the parameter every caller fills with the constructor\'s Database (promoted from the embedded ApplicationConfig): 5, starred as envconfig may replace it; not pgxpool\'s default', async () => {
+    const a = await run('bin/auth', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pop persistence/persister.go:13', 5]])
+    const said = describeSourced(a.pools![0].pool)
+    expect(said).toContain('config/config.go:21')
+    expect(said).toContain('pop opens the connection with sqlx and calls SetMaxOpenConns(Pool)')
+    expect(said).toContain('the app also fills its config from the env (config/config.go:32)')
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+  })
+
+  it('a literal Pool is the cap, unstarred; Pool 0 is database/sql\'s no limit (unbounded-pool)', async () => {
+    const literal = {...files, 'persistence/persister.go': files['persistence/persister.go'].replace('Pool: config.Pool,', 'Pool: 12,')}
+    const a = await run('bin/auth', literal)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([12])
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    const zero = await run('bin/auth', {...files, 'persistence/persister.go': files['persistence/persister.go'].replace('Pool: config.Pool,', 'Pool: 0,')})
+    expect(zero.pools).toEqual([])
+    expect(zero.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', message: expect.stringContaining('pop opened at persistence/persister.go:13')}))
   })
 })

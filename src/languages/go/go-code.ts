@@ -409,7 +409,7 @@ export class GoFile {
     if (literal && given) return this.guarded(`field ${literal.file.path}:${line(literal.node)}.${name}`, n, () => literal.file.evaluate(given)) ?? this.unknown(n)
     // `config.GetDatabase().MaxOpenConns`, `c.Database.MaxOpenConns` in a method of c's type: the struct the module's
     // constructor builds (`NewConfig()`'s `&config{Database: NewDatabaseConfig()}`, whose `&DatabaseConfig{MaxOpenConns: 100}`).
-    const built = !tagged && name && operand && operand.type !== 'identifier' ? this.structOf(operand) : undefined
+    const built = !tagged && name && operand && (operand.type !== 'identifier' || this.isParameter(operand)) ? this.structOf(operand) : undefined
     const start = built && name ? keyed(built.node, name) : undefined
     if (built && start && name) return this.constructed(n, built, name, start)
     if (!tagged) {
@@ -869,6 +869,9 @@ export class GoFile {
           }
         }
 
+        // A parameter: the struct every caller in the code read passes (one literal for them all).
+        const passed = this.parameterStruct(n, depth)
+        if (passed) return passed
         // The receiver of the method being read: a value of its type, as the type's constructor builds it.
         let fn: TsNode | null = n.parent
         while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
@@ -882,7 +885,19 @@ export class GoFile {
         const inner = this.structOf(n.childForFieldName('operand'), depth + 1)
         const field = n.childForFieldName('field')?.text
         const value = inner && field ? keyed(inner.node, field) : undefined
-        return value ? inner!.file.structOf(value, depth + 1) : undefined
+        if (value) return inner!.file.structOf(value, depth + 1)
+        // A field promoted from an embedded struct (`Config{ApplicationConfig: DefaultApplicationConfig()}`, `cfg.Database`).
+        for (const el of inner && field ? (inner.node.childForFieldName('body')?.namedChildren ?? []) : []) {
+          const key = el?.type === 'keyed_element' ? el.namedChildren[0] : undefined
+          const keyName = (key?.type === 'literal_element' ? key.namedChildren[0] : key)?.text ?? ''
+          if (!/^[A-Z]\w*$/.test(keyName) || keyName === field) continue
+          const v = el!.namedChildren[1]
+          const embedded = inner!.file.structOf(v?.type === 'literal_element' ? v.namedChildren[0] : v, depth + 1)
+          const promoted = embedded ? keyed(embedded.node, field!) : undefined
+          if (promoted) return embedded!.file.structOf(promoted, depth + 1)
+        }
+
+        return undefined
       }
 
       case 'call_expression': {
@@ -907,6 +922,46 @@ export class GoFile {
       default: {
         return undefined
       }
+    }
+  }
+
+  /** Whether an identifier is a parameter of the function declaration it is in. */
+  private isParameter(n: TsNode): boolean {
+    let fn: TsNode | null = n.parent
+    while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
+    return fn?.type === 'function_declaration' && (fn.childForFieldName('parameters')?.namedChildren ?? []).some((p) => p?.type === 'parameter_declaration' && p.childrenForFieldName('name').some((id) => id?.text === n.text))
+  }
+
+  /** A parameter's struct: the literal every call of its function in the code read passes at that position, when all agree. */
+  private parameterStruct(n: TsNode, depth: number): undefined | {file: GoFile; node: TsNode} {
+    let fnNode: TsNode | null = n.parent
+    while (fnNode && !['function_declaration', 'method_declaration', 'func_literal'].includes(fnNode.type)) fnNode = fnNode.parent
+    const fnName = fnNode?.type === 'function_declaration' ? fnNode.childForFieldName('name')?.text : undefined
+    const at = (fnNode?.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' ? p.childrenForFieldName('name').map((id) => id?.text ?? '') : [''])).indexOf(n.text)
+    const index = this.input.index
+    const self = index?.files.find((f) => f.file === this)
+    if (!fnName || at === -1 || !index || !self) return undefined
+    const pkg = this.input.module ? (self.dir === '' ? this.input.module : `${this.input.module}/${self.dir}`) : undefined
+    const key = `pstruct ${pkg ?? self.dir}.${fnName}.${at}`
+    if (index.active.has(key)) return undefined
+    index.active.add(key)
+    try {
+      const found: {file: GoFile; node: TsNode}[] = []
+      for (const {dir, file, root} of index.files) {
+        if (!root.text.includes(fnName)) continue
+        for (const c of root.descendantsOfType('call_expression')) {
+          const callee = c?.childForFieldName('function')
+          const same = callee?.type === 'identifier' && callee.text === fnName && dir === self.dir
+          if (!c || !(same || (pkg !== undefined && file.qualified(callee ?? null) === `${pkg}.${fnName}`))) continue
+          const s = file.structOf(c.childForFieldName('arguments')?.namedChildren[at], depth + 1)
+          if (!s) return undefined
+          found.push(s)
+        }
+      }
+
+      return found.length > 0 && found.every((f) => f.node.id === found[0].node.id) ? found[0] : undefined
+    } finally {
+      index.active.delete(key)
     }
   }
 
@@ -964,6 +1019,13 @@ export class GoFile {
     const fileTags = ['yaml', 'json', 'toml', 'mapstructure', 'koanf'].filter((k) => tags.has(k))
     const loaded = fileTags.length > 0 ? `; a config file the app may load into ${type} (its ${fileTags.join('/')} tags) is not read` : ''
     const args = this.input.args.length > 0 ? [assumed(`the command passes ${this.input.args.join(' ')}, which conncalc does not read as setting ${type}.${name}${loaded}`)] : []
+    // The app fills its config from the env too (kelseyhightower/envconfig, caarlos0/env, sethvargo/go-envconfig): a variable
+    // set where it runs may replace the constructor's value, and which one maps to this field is not worked out.
+    const envLoader = (this.input.index?.files ?? []).flatMap(({file, root}) => {
+      if (!/envconfig|caarlos0\/env/.test(root.text)) return []
+      return root.descendantsOfType('call_expression').filter((c) => /^(github\.com\/kelseyhightower\/envconfig\.(Must)?Process|github\.com\/sethvargo\/go-envconfig\.Process|github\.com\/caarlos0\/env(\/v\d+)?\.Parse\w*)$/.test(file.qualified(c?.childForFieldName('function') ?? null) ?? '')).map((c) => `${file.path}:${line(c!)}`)
+    })[0]
+    if (envLoader) args.push(assumed(`the app also fills its config from the env (${envLoader}); a variable set where it runs may change ${type}.${name}, and which one is not worked out`))
     return {...v, via: [...v.via, fromDefault(`${type}.${name} as the app's constructor builds it (${built.file.path}:${line(built.node)}); the command passes no flag that sets it${loaded}`, `${built.file.path}:${line(start)}`), ...args]}
   }
 
@@ -1295,6 +1357,8 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
         else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
+        // gobuffalo/pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})`: Open calls SetMaxOpenConns(Pool) (pop.ts).
+        else if (/^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(pkg) && fnName === 'NewConnection') out.opened.push({file: file.path, lib: 'pop', line: line(n), ...detailsPool(file, n, args[0])})
         else if (pkg === 'github.com/bgentry/que-go' && fnName === 'NewWorkerPool') out.queWorkers.push({file: file.path, lib: 'que-go', line: line(n), value: file.evaluate(args[2] ?? null)})
         else if ((pkg === 'net/http' && /^(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)$/.test(fnName)) || ((q === 'os.Getenv' || q === 'os.LookupEnv') && args[0]?.text === '"PORT"')) out.serves ??= {file: file.path, line: line(n)}
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
@@ -1358,6 +1422,13 @@ function keyed(literal: TsNode, key: string): TsNode | undefined {
   // An element literal whose type is elided (`[]*cli.Command{{Name: "serve"}}`) is its own body.
   const el = (literal.type === 'literal_value' ? literal : literal.childForFieldName('body'))?.namedChildren.find((e) => e?.type === 'keyed_element' && unwrap(e.namedChildren[0])?.text === key)
   return unwrap(el?.namedChildren[1])
+}
+
+/** pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})` (or a variable given that literal, or `d.Pool = n` before the call). */
+function detailsPool(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {max?: EvalValue} {
+  const {fields, lit} = configLiteral(file, call, arg)
+  const size = fields.get('Pool') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'Pool') : undefined)
+  return size ? {max: file.evaluate(size) ?? file.unknown(size)} : {}
 }
 
 /** go-pg's `pg.Connect(&pg.Options{PoolSize: n})` (or a variable given that literal, or `opts.PoolSize = n` before the call). */

@@ -21,7 +21,7 @@ import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
 import {buildsOf, goBuilds} from './build-outputs.js'
-import {popPools} from './pop.js'
+import {POP_OPEN, popPools} from './pop.js'
 import {viperValue} from './viper.js'
 import {goPgDefault, goPgMajorDefault, pinnedVersion} from './go-pg.js'
 import {append} from '../../util/arrays.js'
@@ -356,6 +356,8 @@ export const go: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = [...where.diagnostics, ...code.diagnostics]
     const processes = sourced(1, fromFact('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
     const pools: PoolEntry[] = []
+    // pop connections whose Pool is 0, unset or unread: database/sql's pool with no cap (or one conncalc cannot read).
+    const popUncapped: (GoSite & {unread?: GoSite})[] = []
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
     // pgx in go.mod, and nothing opened in the code read: its pool when the module imports pgxpool somewhere; when it
     // imports only pgx's database/sql driver (stdlib: `sql.Open("pgx", …)`), a database/sql pool, uncapped (below).
@@ -370,6 +372,13 @@ export const go: ServerAnalyzer = {
 
     for (const o of code.opened.filter((x) => x.lib === 'pgx')) pools.push(pgxV3Pool(ctx, o, diagnostics))
     for (const o of code.opened.filter((x) => x.lib === 'go-pg')) pools.push(goPgPool(ctx, o, diagnostics))
+    // pop.NewConnection(&pop.ConnectionDetails{Pool: n}): pop's Open calls SetMaxOpenConns(Pool) on its sqlx pool (POP_OPEN).
+    for (const o of code.opened.filter((x) => x.lib === 'pop')) {
+      const set = setting(o.max ? [{...o, value: o.max}] : [], 'pop ConnectionDetails.Pool', diagnostics)
+      if (set.value && set.value.value > 0) pools.push({database: `pop ${o.file}:${o.line}`, pool: {...set.value, via: [...(set.value.via ?? []), fromDefault('pop opens the connection with sqlx and calls SetMaxOpenConns(Pool)', POP_OPEN)]}, server: 'DATABASE_URL'})
+      else popUncapped.push({...o, ...(set.unread ? {unread: set.unread} : {})})
+    }
+
     const read = pools.length === 0 ? noSqlClient(code, module) : undefined
     if (read !== undefined) {
       const why = `every package of the module that \`${ctx.command.argv[0] ?? ''}\` imports was read (${read} files) and none imports database/sql, a PostgreSQL driver or an ORM: this process opens no PostgreSQL connection`
@@ -383,8 +392,9 @@ export const go: ServerAnalyzer = {
       return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(0, fromFile(other.file, other.line), [fromDefault(why, SQL_OPEN)])}
     }
 
-    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg'))
-    const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
+    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg' && (o.lib !== 'pop' || popUncapped.some((p) => p.file === o.file && p.line === o.line))))
+    const popUnread = popUncapped.find((p) => p.unread)?.unread
+    const cap = popUnread ? {unread: popUnread} : setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     // SetMaxOpenConns(n) with n <= 0 (a config field left 0) sets no cap: "If n <= 0, then there is no limit" (sql.go).
     const uncapped = cap.value && cap.value.value <= 0 ? cap.value : undefined
     if (cap.value && !uncapped) {
