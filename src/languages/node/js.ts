@@ -3557,6 +3557,8 @@ class JsEvaluator {
       return this.unknown(node, undefined, first)
     }
 
+    // `String(process.env.DB_HOST ?? 'localhost')`: a known scalar's text; an unset variable stays said as unset.
+    if (callee === 'String' && !isNew && first?.kind === 'known' && (typeof first.value === 'string' || typeof first.value === 'number' || typeof first.value === 'boolean')) return typeof first.value === 'string' ? first : this.known(node, String(first.value), first)
     // `Boolean(url && useDb)`: a scalar's truthiness (an unset variable's null is false, and stays said as unset).
     if (callee === 'Boolean' && !isNew && first?.kind === 'known' && (typeof first.value !== 'object' || first.value === null)) return this.known(node, first.value !== null && first.value !== undefined && truthy(first.value), first)
     if (/(^|\.)availableParallelism$/.test(callee) && /^(node:)?os\b/.test(callee)) return this.cpus(node)

@@ -38,7 +38,7 @@ import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
 import {callsTo, classKey, fromParameter, requiredValue, returnedBy, TEMPLATE_HEADS, TYPEORM_ORMCONFIG, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
+import {hostOfUrl, isLocalHost, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, onceForFiles, searchedText} from '../../model/files.js'
@@ -213,6 +213,113 @@ function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
   const named = entry(opts, 'connectionString') ?? entry(opts, 'url') ?? (isDict(conn) ? entry(conn, 'connectionString') : conn)
   if (named !== undefined && !isDict(named)) return named
   return urlOfHostPart(isDict(conn) ? entry(conn, 'host') : undefined) ?? urlOfHostPart(entry(opts, 'host')) ?? named
+}
+
+/** Where a pool's options put its server: host:port, from `host`/`port` parts or a URL with a value. */
+interface ServerAt {
+  /** host:port, the identity of a server (util/pg-url.ts hostOfUrl). */
+  at: string
+  /** The database name when the options give it: said, not part of the key (one server holds many databases). */
+  database?: string
+  /** Where the host is written, file:line. */
+  from: string
+  /** The host names this machine and is written in the code (a literal, a variable's default): a value the deploy replaces. */
+  local: boolean
+  /** Where the pool is made, file:line (set by fromCalls' add). */
+  made?: string
+  /** The env vars the host is read from (set or not). */
+  vars: string[]
+}
+
+/**
+ * The host:port a pool's options name (the URL urlOf finds, else knex's `connection.host`/`port` or the options' own),
+ * when conncalc reads it; undefined for the platform's URL (DATABASE_URL, with or without a value: the plan's server by
+ * definition), a host or port it cannot read, or none given. pg's port when none is given is 5432.
+ */
+function serverAt(c: JsCall, opts: EvalValue | undefined): ServerAt | undefined {
+  const url = urlOf(c, opts)
+  if (url) {
+    if (url.kind !== 'known' || typeof url.value !== 'string' || url.value === HEROKU_DATABASE_URL) return undefined
+    if (url.via.some((s) => s.kind === 'env' && PLATFORM_DATABASE_URLS.test(s.name))) return undefined
+    const at = hostOfUrl(url.value)
+    if (!at) return undefined
+    const literal = !url.via.some((s) => s.kind === 'env')
+    return {at, from: `${url.file}:${url.line}`, local: literal && isLocalHost(at.replace(/:\d*$/, '')), vars: varsOf(url)}
+  }
+
+  const conn = entry(opts, 'connection')
+  const parts = isDict(conn) ? conn : opts
+  const host = entry(parts, 'host')
+  const name = asString(host)
+  if (host?.kind !== 'known' || name === undefined || name === '') return undefined
+  const port = entry(parts, 'port')
+  if (port && !(port.kind === 'known' && (typeof port.value === 'number' || (typeof port.value === 'string' && /^\d+$/.test(port.value))))) return undefined
+  const database = asString(entry(parts, 'database'))
+  return {at: `${name}:${port ? String((port as {value: number | string}).value) : 5432}`, ...(database ? {database} : {}), from: `${host.file}:${host.line}`, local: isLocalHost(name) && !host.via.some((s) => s.kind === 'env'), vars: varsOf(host)}
+}
+
+/** The env vars a value is read from: those given (its sources) and those with no value (its default taken). */
+const varsOf = (v: EvalValue): string[] => (v.kind === 'known' ? [...v.via.flatMap((s) => (s.kind === 'env' ? [s.name] : [])), ...(v.missingEnv ?? []).map((m) => m.name)] : [])
+
+/**
+ * Pools of one process whose options name different servers (host and port, in parts or by URL: a TypeORM connection
+ * per database from TYPEORM_HOST_API / TYPEORM_HOST_TIMESCALE with literal defaults on other ports) cannot all be on
+ * the plan's server (model/other-server.ts). With DATABASE_URL's host and port given, the pools on it are counted and
+ * those on another host listed, as for a second URL; a host written in the code as this machine (a default the deploy
+ * replaces) is not compared with it. When which of the servers is the plan's cannot be told, the server whose pools are
+ * largest is counted (ties: the first made), starred, and the others listed on their own server and said. Pools with no
+ * server conncalc can read stay counted.
+ */
+function apartByParts(ctx: AnalyzerContext, pools: PoolEntry[], ats: Map<string, ServerAt>, diagnostics: Diagnostic[]): {others: PoolEntry[]; pools: PoolEntry[]} {
+  const groups = new Map<string, PoolEntry[]>()
+  for (const p of pools) {
+    const at = ats.get(p.database)
+    if (at) groups.set(at.at, [...(groups.get(at.at) ?? []), p])
+  }
+
+  const primary = hostOfUrl(ctx.env.get(PRIMARY)?.value)
+  if (groups.size < (primary ? 1 : 2)) return {others: [], pools}
+  const plan = primary && groups.has(primary) ? primary : undefined
+  const local = (k: string): boolean => groups.get(k)!.every((p) => ats.get(p.database)!.local)
+  const apart = new Set([...groups.keys()].filter((k) => primary && k !== primary && (plan || !local(k))))
+  const left = [...groups.keys()].filter((k) => k !== plan && !apart.has(k))
+  const total = (k: string): number => groups.get(k)!.reduce((a, p) => a + p.pool.value, 0)
+  const picked = !plan && left.length >= 2 ? left.reduce((a, b) => (total(b) > total(a) ? b : a)) : undefined
+  if (picked) for (const k of left) if (k !== picked) apart.add(k)
+  if (apart.size === 0) return {others: [], pools}
+
+  const named = (k: string): string => {
+    const dbs = [...new Set(groups.get(k)!.map((p) => ats.get(p.database)!.database).filter((d) => d !== undefined))]
+    return `${k}${dbs.length > 0 ? `/${dbs.join(', /')}` : ''} (${groups.get(k)!.map((p) => `${p.database.split(' (')[0]}, host at ${ats.get(p.database)!.from}`).join('; ')})`
+  }
+  const why = primary ? `DATABASE_URL's host and port, ${primary}, are none of them` : 'DATABASE_URL has no value here'
+  const servers = [...groups.keys()].map(named).join('; ')
+  const star = picked ? assumed(`counted on ${picked}, one of the ${groups.size} servers this process's pools name by host and port (${[...groups.keys()].join(', ')}); which is the plan's cannot be told (${why}): the one whose pools are largest is taken, the others listed`) : undefined
+  const vars = [...new Set([...groups.values()].flat().flatMap((p) => ats.get(p.database)!.vars))]
+  const out: PoolEntry[] = []
+  const others: PoolEntry[] = []
+  for (const p of pools) {
+    const at = ats.get(p.database)
+    if (at && apart.has(at.at)) {
+      const note = fromFile(at.from.slice(0, at.from.lastIndexOf(':')), Number(at.from.slice(at.from.lastIndexOf(':') + 1)))
+      others.push({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), note]}, server: `host=${at.at}`})
+    } else out.push(star && at?.at === picked ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), star]}} : p)
+  }
+
+  if (picked) {
+    const made = ats.get(others[0].database)!.made ?? ''
+    const cut = made.lastIndexOf(':')
+    diagnostics.push({
+      code: 'unknown-config-value',
+      ...(cut > 0 ? {file: made.slice(0, cut), line: Number(made.slice(cut + 1))} : {}),
+      fix: `give DATABASE_URL${vars.length > 0 ? ` and the variables the hosts are read from (${vars.join(', ')})` : ''} with --env or an env file: the pools on DATABASE_URL's host and port are counted, the others listed`,
+      message: `${ctx.processType}: its pools connect to ${groups.size} servers (${servers}); which is the plan's cannot be told (${why}): ${picked}'s are counted, starred, and ${others.map((p) => `${p.database.split(' (')[0]} (${p.pool.value})`).join(', ')} listed on another server`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+  }
+
+  return {others, pools: out}
 }
 
 /**
@@ -976,7 +1083,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const made: Made[] = []
   const libs = new Set<string>()
   const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
-  const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
+  // Where each pool's options say its server is, in parts or by a URL (serverAt): keyed by the pool's `database` name.
+  const ats = new Map<string, ServerAt>()
+  // `options`: what the pool is made from when not the call's last object argument (a forRootAsync factory's return).
+  const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, given?: string, options: EvalValue | undefined = lastDict(c.args)): void => {
+    const server = given ?? serverOf(ctx, urlOf(c, options))
     // Made in the body of a named function no code read for this process calls: where the rest of the app's code calls it.
     const uses = !c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 ? usesOf(ctx.files, c.within) : 'unsure'
     const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
@@ -1032,6 +1143,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
     const database = `${lib} ${file}:${c.line}${c.site ? ` (called at ${c.site.file}:${c.site.line})` : ''}`
     made.push({entry: {database, pool, server}, ...(c.guards ? {guards: c.guards} : {}), ...(c.site ? {site: `${c.site.file}:${c.site.line}`} : {}), where: `${file}:${c.line}`})
+    const where = given === undefined ? serverAt(c, options) : undefined
+    if (where) ats.set(database, {...where, made: `${file}:${c.line}`})
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
@@ -1166,7 +1279,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics))
+        add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics), undefined, isDict(options) ? options : undefined)
       } else if (/^@nestjs\/sequelize\.SequelizeModule\.forRoot(Async)?$|^@mikro-orm\/nestjs\.MikroOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // @nestjs/sequelize makes `new Sequelize(options)` (pool.max, Sequelize's default 5); @mikro-orm/nestjs runs
         // MikroORM.init(options), whose SQL drivers open a knex pool of options.pool (knex's default max 10).
@@ -1178,7 +1291,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         if (!isDict(options)) {
           diagnostics.push(unreadOptions(m.file, c, options, `${lib} module options`, `its default pool (${dflt.value})`))
           add(lib, m.file, c, assumedDefault(dflt, options ?? {file: m.file, kind: 'unknown', line: c.line, reason: 'no options'}, `the ${lib} module options`))
-        } else add(lib, m.file, c, option(nested(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics))
+        } else add(lib, m.file, c, option(nested(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics), undefined, options)
       } else if (/^(@fastify\/postgres|fastify-postgres)(\.default)?$/.test(c.callee) && !c.isNew) {
         // fastify.register(fastifyPostgres, options): index.js `const pool = new pg.Pool(options)` (options.name, pg, native removed).
         add('pg', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@fastify/postgres makes `new pg.Pool(options)` from the options it is registered with: pg's default max 10", REF.fastifyPostgres)]), 'pg Pool max', diagnostics))
@@ -1324,7 +1437,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   for (const p of settleBranches(beforeTheRest(made, modules, diagnostics), diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
-  return {diagnostics, http, libs, otherServerPools, pools, transient}
+  const apart = apartByParts(ctx, pools, ats, diagnostics)
+  return {diagnostics, http, libs, otherServerPools: [...otherServerPools, ...apart.others], pools: apart.pools, transient}
 }
 
 /**
