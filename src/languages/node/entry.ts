@@ -42,6 +42,11 @@ export interface NodeEntry {
   missingScript?: {exits: boolean; manager: string; name: string; path?: string}
   /** Variables the package.json scripts (or cross-env) on the way set for the process: `"worker": "IS_WORKER=true node dist/main"`. */
   env?: EnvEntry[]
+  /**
+   * Env files the command line loads into the process's env, below what the environment sets (languages/node/dotenv.ts):
+   * `node -r dotenv/config` (.env), `node --env-file=PATH`, dotenv-cli's `dotenv [-e PATH]… --` (.env when no -e).
+   */
+  envFiles?: string[]
   /** NODE_PATH set by the command that runs the file (`NODE_PATH=./dist node init.js` in a script, `cross-env NODE_PATH=src …`). */
   nodePath?: {source: Source; value: string; /** set by the command itself (cross-env): its source is the line that holds the command */ inline?: true}
 }
@@ -192,7 +197,8 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     // `node node_modules/.bin/nest start`: the package's bin script run by node is that program, as npm runs it.
     const bin = at === -1 ? undefined : /^(?:\.\/)?node_modules\/\.bin\/([\w@.-]+)$/.exec(argv[at + 1])?.[1]
     if (bin !== undefined && depth <= 5) return nodeEntry(ctx, pkg, [bin, ...argv.slice(at + 2)], depth + 1)
-    return at === -1 ? {chain: []} : {args: argv.slice(at + 2), chain: [], file: appPath(argv[at + 1])}
+    const envFiles = at === -1 ? [] : runnerEnvFiles(argv.slice(1, at + 1))
+    return at === -1 ? {chain: []} : {args: argv.slice(at + 2), chain: [], file: appPath(argv[at + 1]), ...(envFiles.length > 0 ? {envFiles} : {})}
   }
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
   if (prog === 'cross-env' || prog === 'dotenv') {
@@ -204,7 +210,10 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     const from = `${ctx.origin?.file ?? 'Procfile'}:${ctx.origin?.line ?? 1}`
     const assigned = prog === 'cross-env' ? argv.slice(1, argv.findIndex((a, i) => i > 0 && !/^\w+=/.test(a))).filter((a) => /^\w+=/.test(a)) : []
     const env = [...assigned.map((a): EnvEntry => ({name: a.slice(0, a.indexOf('=')), source: fromEnv(a.slice(0, a.indexOf('=')), from), value: a.slice(a.indexOf('=') + 1)})), ...(inner.env ?? [])]
-    const withEnv = env.length > 0 ? {...inner, env} : inner
+    // dotenv-cli loads each `-e PATH` (else .env) with dotenv, which keeps a variable already set (unless -o).
+    const named = prog === 'dotenv' ? argv.slice(1, dash > 0 ? dash : undefined).flatMap((a, i, all) => (all[i - 1] === '-e' ? [a] : [])) : []
+    const envFiles = [...(prog === 'dotenv' ? (named.length > 0 ? named : ['.env']) : []), ...(inner.envFiles ?? [])]
+    const withEnv = {...inner, ...(env.length > 0 ? {env} : {}), ...(envFiles.length > 0 ? {envFiles} : {})}
     return set && !inner.nodePath ? {...withEnv, nodePath: {inline: true, source: fromFile(ctx.origin?.file ?? 'Procfile', ctx.origin?.line ?? 1), value: set.slice('NODE_PATH='.length)}} : withEnv
   }
 
@@ -223,4 +232,18 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
   if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog, frameworkArgs: argv.slice(1)}
   return {chain: []}
+}
+
+/** The env files a Node runner's own options load: `-r dotenv/config` (`--require`, `--import`), `--env-file=PATH`. */
+function runnerEnvFiles(flags: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < flags.length; i++) {
+    const m = /^(-r|--require|--import|--env-file|--env-file-if-exists)(?:=(.*))?$/.exec(flags[i])
+    const value = m ? (m[2] ?? flags[i + 1]) : undefined
+    if (value === undefined) continue
+    if (m![1].startsWith('--env-file')) out.push(value)
+    else if (/^(dotenv|@dotenvx\/dotenvx)\/config(\.js)?$/.test(value)) out.push('.env')
+  }
+
+  return out
 }

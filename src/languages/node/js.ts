@@ -699,6 +699,8 @@ class Names extends Map<string, EvalValue> {
 
 class JsEvaluator {
   readonly calls: JsCall[] = []
+  /** `import('./x')` written in top-level code a known value keeps from running (a case or arm not taken): deadLazy. */
+  readonly deadImports: N[] = []
   cjs?: EvalValue
   readonly exports = new Map<string, EvalValue>()
   /** The class being read and what it extends, so `super(opts)` in its constructor is `new Base(opts)`. */
@@ -963,7 +965,8 @@ class JsEvaluator {
         // `if (!pool) pool = new Pool(…)`: made on the first call, once per process: read, nothing undecided.
         const lazy = alternate ? undefined : singletonTest(node.test, (n) => this.t(n))
         const once = lazy?.unset && assigns([node.consequent], lazy.ref, (n) => this.t(n)) ? 'then' : undefined
-        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined, once, undefined, [!exits(node.consequent), !alternate || !exits(alternate)])
+        const c = this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined, once, undefined, [!exits(node.consequent), !alternate || !exits(alternate)])
+        if (this.functionDepth === 0 && !once && decidable(c) && !c.missingEnv?.length) this.notRun([truthy(c.value) ? alternate : node.consequent])
         return
       }
 
@@ -1305,7 +1308,9 @@ class JsEvaluator {
     if (decidable(disc) && tests.every((t) => t === undefined || decidable(t))) {
       const hit = tests.findIndex((t) => t !== undefined && t.kind === 'known' && t.value === disc.value)
       const i = hit >= 0 ? hit : dflt
-      if (i >= 0) this.statements(from(i).list, false)
+      const ran = i >= 0 ? from(i).list : []
+      if (i >= 0) this.statements(ran, false)
+      if (this.functionDepth === 0 && !disc.missingEnv?.length) this.notRun(cases.flatMap((c) => body(c)).filter((x) => !ran.includes(x)))
       // `switch (process.env.DATABASE_TYPE)` with it set nowhere: the cases not taken are read apart (as an if's skipped
       // arm, branch()), so a pool one of them would make is named with the env var that would choose it.
       const missing = [...new Set((disc.missingEnv ?? []).map((m) => m.name))]
@@ -1345,6 +1350,16 @@ class JsEvaluator {
     const rest = dflt >= 0 ? from(dflt) : {flows: true, list: []}
     arms.push({flows: rest.flows, read: chain(order.length, () => this.statements(rest.list, false))})
     this.undecidedArms(arms, `\`switch (${text})\` (line ${this.line(node)}), which conncalc cannot decide`)
+  }
+
+  /** Statements a known value keeps from running: the `import()`s written in them (their modules are not loaded by them). */
+  private notRun(nodes: (N | null | undefined)[]): void {
+    const stack = nodes.filter((n): n is N => Boolean(n))
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      if (n.type === 'ImportExpression') this.deadImports.push(n)
+      append(stack, children(n))
+    }
   }
 
   /**
@@ -3827,6 +3842,32 @@ function dynamicSpecs(result: ParseResult, text: string): string[] {
   return out
 }
 
+/**
+ * The `import()` specifiers a module may still load: those written somewhere a known value does not keep from running
+ * (`switch (process.env.SERVER) { case 'EXPRESS': await import('./express.js'); break; case 'HAPI': await import('./hapi.js') }`
+ * with SERVER=EXPRESS loads only the first). A specifier written in code that runs too, or in a function, is kept.
+ */
+function liveLazy(lazy: string[], program: N, text: string, dead: readonly N[]): string[] {
+  const spec = (n: N): string | undefined => {
+    const src = (n as N & {source: N}).source
+    return /^\s*(['"`])([^'"`$]*)\1\s*$/.exec(text.slice(src.start, src.end))?.[2]
+  }
+  const deadStarts = new Set(dead.map((n) => n.start))
+  const live = new Set<string>()
+  const stack: N[] = [program]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'ImportExpression' && !deadStarts.has(n.start)) {
+      const s = spec(n)
+      if (s !== undefined) live.add(s)
+    }
+    append(stack, children(n))
+  }
+
+  const gone = new Set(dead.map(spec).filter((s) => s !== undefined && !live.has(s)))
+  return lazy.filter((s) => !gone.has(s))
+}
+
 /** How many require() and import() calls name their module by something other than a literal (loaded by a path built at run time). */
 function computedLoads(result: ParseResult, text: string): number {
   let n = result.module.dynamicImports.length - dynamicSpecs(result, text).length
@@ -4033,8 +4074,9 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
+  const lazy = parsed.lazy && ev.deadImports.length > 0 ? liveLazy(parsed.lazy, program, text, ev.deadImports) : parsed.lazy
   const sqlOnly = text.includes('createPool') && text.includes('.sql`') ? sqlTagOnlyPools(program, lineIndex(text)) : []
-  return {...(sqlOnly.length > 0 ? {sqlTagOnly: sqlOnly} : {}), calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {}), closed: ev.closed}
+  return {...(sqlOnly.length > 0 ? {sqlTagOnly: sqlOnly} : {}), calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(lazy?.length ? {lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {}), closed: ev.closed}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

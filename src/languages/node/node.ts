@@ -36,6 +36,8 @@ import {layer} from '../../model/env.js'
 import {migratorOnly} from './migrators.js'
 import {splitCommand} from '../shell/shell.js'
 import {atOnce} from './at-once.js'
+import {dotenvLoads} from './dotenv.js'
+import {withEnvFiles} from '../python/env-files.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -579,7 +581,8 @@ function ownPackageDir(files: FileReader, file: string): string | undefined {
 }
 
 /** A process run from `found` with the package.json `read` (the app's, or the package the entry file lies in). */
-async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry): Promise<ServerAnalysis> {
+async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry, envFilesRead = false): Promise<ServerAnalysis> {
+  const given = {...found, chain: [...found.chain]}
   // What the package.json scripts set on the way (`"worker": "IS_WORKER=true node dist/main"`) is in the process's env, over the app's.
   const ctx = found.env && found.env.length > 0 ? {...processCtx, env: processCtx.env.with(layer('package.json scripts', found.env))} : processCtx
   const pkg = read.pkg
@@ -659,6 +662,13 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     const before = entries.length
     nextRoutes(inner.file, nextServerCall(inner)!)
     if (entries.length > before) got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.args)
+  }
+
+  // Env files the process loads (dotenv, --env-file): when one gives a variable the env does not, the process is read again with it.
+  const loads = dotenvLoads(ctx.files, got.modules, found.envFiles ?? [], diagnostics, (m) => project.parsedOf(m))
+  if (!envFilesRead) {
+    const env = withEnvFiles(processCtx.env, loads)
+    if (loads.some((l) => l.entries.some((e) => env.get(e.name) !== processCtx.env.get(e.name)))) return analyzeFrom({...processCtx, env}, read, given, true)
   }
 
   const procs = processes(ctx, got.modules, found.instances, diagnostics)

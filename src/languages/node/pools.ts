@@ -790,10 +790,11 @@ const NONE: readonly JsCall[] = []
  * since each call of the function makes its own. The call as written (its parameters unknown) when the
  * function is called from no such place.
  */
-function boundCalls(c: JsCall, view: SiteView): JsCall[] {
+function boundCalls(c: JsCall, view: SiteView, loaded?: ReadonlySet<string>): JsCall[] {
   if (!c.within) return [c]
-  // A place in test code (a helper under test/ that a production module happens to import) runs from the tests, not in this process.
-  const sites = view.sites(c.within).filter((s) => !TEST_CODE.test(s.file))
+  // A place in test code (a helper under test/ that a production module happens to import) runs from the tests, not in this
+  // process; nor does one in a module evaluated only because an `import()` names it, in code a known value keeps from running.
+  const sites = view.sites(c.within).filter((s) => !TEST_CODE.test(s.file) && (!loaded || loaded.has(s.file)))
   if (sites.length === 0) return [c]
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
@@ -1162,9 +1163,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const transient: PoolEntry[] = []
   const http: Found['http'] = []
   const lazyVercel: {c: JsCall; file: string; passed?: boolean; why: string}[] = []
+  const loaded = new Set(modules.map((m) => m.file))
   for (const m of modules) {
     const listening = listensIn(m).length > 0
-    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view)).map((x) => inHandler(x))) {
+    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view, loaded)).map((x) => inHandler(x))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
       if ((c.isNew && PG_CLIENT.test(c.callee)) || (!c.isNew && VERCEL_CLIENT.test(c.callee))) {
@@ -1292,6 +1294,19 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           diagnostics.push(unreadOptions(m.file, c, options, `${lib} module options`, `its default pool (${dflt.value})`))
           add(lib, m.file, c, assumedDefault(dflt, options ?? {file: m.file, kind: 'unknown', line: c.line, reason: 'no options'}, `the ${lib} module options`))
         } else add(lib, m.file, c, option(nested(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics), undefined, options)
+      } else if (/^@mikro-orm\/(core|postgresql)\.MikroORM\.init$/.test(c.callee) && !c.isNew) {
+        // `await MikroORM.init(options)`: its SQL driver opens a knex pool of options.pool (knex's default max 10), as the
+        // NestJS module above does; on the options' `type` (v5) or the driver's database, not PostgreSQL: none here.
+        const type = asString(entry(opts, 'type'))
+        if (type !== undefined && !/^postgres(ql)?$/.test(type)) {
+          libs.add('mikro-orm')
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `MikroORM.init() here connects to ${type}, not PostgreSQL: no PostgreSQL connection from it`, severity: 'info'})
+          continue
+        }
+
+        const dflt = sourced(10, origin, [fromDefault("MikroORM.init() connects its SQL driver, which opens a knex pool of the options' `pool`: knex's default max 10", REF.mikroOrm)])
+        const url = entry(opts, 'clientUrl')
+        add('mikro-orm', m.file, c, opts ? option(nested(opts, 'pool'), ['max'], dflt, 'mikro-orm pool.max', diagnostics) : dflt, url ? serverOf(ctx, url) : undefined)
       } else if (/^(@fastify\/postgres|fastify-postgres)(\.default)?$/.test(c.callee) && !c.isNew) {
         // fastify.register(fastifyPostgres, options): index.js `const pool = new pg.Pool(options)` (options.name, pg, native removed).
         add('pg', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@fastify/postgres makes `new pg.Pool(options)` from the options it is registered with: pg's default max 10", REF.fastifyPostgres)]), 'pg Pool max', diagnostics))
