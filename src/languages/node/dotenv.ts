@@ -32,7 +32,9 @@ export function dotenvLoads(files: FileReader, modules: readonly JsModule[], fro
       const given = entry(opts, 'path')
       const path = given === undefined ? '.env' : (asString(given) ?? pathWritten(parsedOf(m), c.start, m.file))
       if (path === undefined) {
-        diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `cannot read the path dotenv.config() loads here (${given?.kind === 'unknown' ? given.reason : 'not a string'}): its variables are not read`, severity: 'info'})
+        // Said only when the app ships an env file it could be (a gitignored or absent one is not deployed anyway).
+        const shipped = readShippedEnvFile(files, '.env')
+        if (shipped && 'entries' in shipped && shipped.entries.length > 0) diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `cannot read the path dotenv.config() loads here (${given?.kind === 'unknown' ? given.reason : 'not a string'}): its variables are not read`, severity: 'info'})
         continue
       }
 
