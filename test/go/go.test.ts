@@ -165,6 +165,34 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     )
   })
 
+  it('a name bound in two functions of one file (`n := 8` in main, `n := 50` in a helper below it): main\'s SetMaxOpenConns(n) reads main\'s 8', async () => {
+    // The file's bindings are read in one pass (go-code.ts walkedNodes) whose order keeps the first binding of a name in
+    // the file; in document order the helper's 50, the last one, would be taken.
+    const mod = 'module example.com/billing\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+    const src = [
+      'package main',
+      'import (',
+      '\t"database/sql"',
+      '\t"os"',
+      '\t_ "github.com/lib/pq"',
+      ')',
+      'func main() {',
+      '\tn := 8',
+      '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))',
+      '\tdb.SetMaxOpenConns(n)',
+      '\tbatch(db)',
+      '}',
+      'func batch(db *sql.DB) {',
+      '\tn := 50',
+      '\tfor i := 0; i < n; i++ {',
+      '\t\t_ = db.Ping()',
+      '\t}',
+      '}',
+    ].join('\n')
+    const a = await run('bin/billing', {'go.mod': mod, 'main.go': src})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
+
   it('a SetMaxOpenConns only for another database\'s driver (`if driver == "sqlite"`, `case "mysql":`) is not the PostgreSQL pool', async () => {
     // TwiN/gatus's store: sql.Open(driver, path) for sqlite or postgres, SetMaxOpenConns(1) only in the sqlite branch. On
     // PostgreSQL nothing caps the pool: unbounded-pool, 1 counted and starred, where the sqlite cap was taken as the pool (1, unstarred).
