@@ -28,6 +28,8 @@ export class PythonProject {
   /** The call sites of the app's functions as this project's evaluations walked them (shared-eval.ts). */
   readonly view = new SiteView()
   private readonly loaded = new Map<string, Promise<PyModule | undefined>>()
+  /** The file each module name resolved to (resolve): the app's files and this project's sys.path do not change in a run. */
+  private readonly resolved = new Map<string, string | undefined>()
   private readonly loading = new Set<string>()
   /** This project's views of shared modules, calls, functions and call sites (shown). */
   private readonly shown = new WeakMap<object, object>()
@@ -94,13 +96,19 @@ export class PythonProject {
       bases = [dir]
     } else bases = this.bases
 
+    // Once per name and folder: every walk resolves every import of every module it loads again (polarsource/polar:
+    // 345,451 resolutions of 4,095 names per run, each up to eight file lookups).
+    const key = `${bases === this.bases ? '\0' : bases[0]}\0${rel}`
+    if (this.resolved.has(key)) return this.resolved.get(key)
+    let hit: string | undefined
     for (const base of bases) {
       const candidates = rel ? [join(base, `${rel}.py`), join(base, `${rel}/__init__.py`)] : [join(base, '__init__.py')]
-      const hit = candidates.find((c) => this.ctx.files.exists(c))
-      if (hit) return hit
+      hit = candidates.find((c) => this.ctx.files.exists(c))
+      if (hit) break
     }
 
-    return undefined
+    this.resolved.set(key, hit)
+    return hit
   }
 
   /**
