@@ -67,4 +67,26 @@ describe("commands of the app's own CLI", () => {
     expect(s.type('worker').sources.threadsPerProcess.source.kind).toBe('file')
     expect(s.diagnostics.find((d) => d.processType === 'sync')?.message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `sync` command')
   })
+
+  it("a helper that starts a thread, called only from a CLI command through the name it was imported as: no extra in web", () => {
+    // `from shop.tasks import drain_all as run_drain`, called in `@app.cli.command() def drain()`: the call writes
+    // run_drain, not drain_all, and is found by the site the evaluator kept (import-threads.ts calls/mayCall). The
+    // thread drain_all starts (shop/tasks.py:13) runs only in `flask drain`'s process. web: gunicorn --workers 2, 1 thread
+    // each (gunicorn's default), one psycopg2.connect per request: 2 × 1 = 2, no extra (counting the thread there made
+    // it 2 × 2 = 4). drain: the command's thread is not counted, 1* said. Total 2 + 1 = 3.
+    const files = {
+      Procfile: 'web: gunicorn "shop:create_app()" --workers 2\ndrain: flask --app shop:create_app drain\n',
+      'requirements.txt': 'Flask==3.0.3\ngunicorn==23.0.0\npsycopg2-binary==2.9.9\n',
+      'shop/__init__.py':
+        'import os\n\nimport psycopg2\nfrom flask import Flask\n\nfrom shop.tasks import drain_all as run_drain\n\n\ndef create_app():\n    app = Flask(__name__)\n\n    @app.cli.command()\n    def drain():\n        run_drain()\n\n    @app.route("/")\n    def index():\n        conn = psycopg2.connect(os.environ["DATABASE_URL"])\n        return str(conn.server_version)\n\n    return app\n',
+      'shop/tasks.py':
+        'import os\nimport threading\n\nimport psycopg2\n\n\ndef work():\n    conn = psycopg2.connect(os.environ["DATABASE_URL"])\n    conn.cursor().execute("SELECT 1")\n\n\ndef drain_all():\n    t = threading.Thread(target=work)\n    t.start()\n    work()\n    t.join()\n',
+    }
+    const s = planJson(join(app(files), 'Procfile'), ['--limit', '100', '--scale', 'web=1:standard-1x', 'drain=1:standard-1x'])
+    expect(s.type('web')).toMatchObject({connectionsPerDyno: 2, extraPerProcess: 0, extras: []})
+    expect(s.type('drain')).toMatchObject({connectionsPerDyno: 1, threadsPerProcess: 1})
+    expect(s.type('drain').sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(JSON.stringify(s.type('drain').sources.threadsPerProcess)).toContain('threading.Thread at shop/tasks.py:13')
+    expect(s.total).toBe(3)
+  })
 })
