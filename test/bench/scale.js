@@ -159,6 +159,39 @@ const pythonSettingsCalls = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// A Go module whose cmd/app imports internal/svc: N files of 40 functions each (assignments, ifs, calls), read for the
+// pool internal/db opens. Each file's nodes the reading needs are found in one pass inside tree-sitter
+// (go-code.ts walkedNodes), not five walks making a Node for every node (readGoCode reads at most 300 files).
+const goPackageFiles = (dir, n) => {
+  for (const d of ['cmd/app', 'internal/db', 'internal/svc']) mkdirSync(join(dir, d), {recursive: true})
+  writeFileSync(join(dir, 'Procfile'), 'web: bin/app\n')
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/shop\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n')
+  writeFileSync(join(dir, 'cmd/app/main.go'), 'package main\n\nimport (\n\t"example.com/shop/internal/db"\n\t"example.com/shop/internal/svc"\n)\n\nfunc main() {\n\tsvc.Run(db.Open())\n}\n')
+  writeFileSync(join(dir, 'internal/db/db.go'), 'package db\n\nimport (\n\t"database/sql"\n\t"os"\n\n\t_ "github.com/lib/pq"\n)\n\nfunc Open() *sql.DB {\n\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))\n\tdb.SetMaxOpenConns(8)\n\treturn db\n}\n')
+  const fn = (i, j) => `func f${i}_${j}(items []string, limit int) (int, error) {\n\ttotal := 0\n\tfor _, item := range items {\n\t\tif len(item) > limit {\n\t\t\ttotal += len(strings.TrimSpace(item))\n\t\t} else {\n\t\t\ttotal = total + ${j}\n\t\t}\n\t}\n\tname := fmt.Sprintf("f%d", total)\n\treturn len(name), nil\n}\n`
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, `internal/svc/s${i}.go`), `package svc\n\nimport (\n\t"fmt"\n\t"strings"\n)\n\n${Array.from({length: 40}, (_, j) => fn(i, j)).join('\n')}`)
+  writeFileSync(join(dir, 'internal/svc/run.go'), 'package svc\n\nimport "database/sql"\n\nfunc Run(db *sql.DB) {\n\t_ = db.Ping()\n}\n')
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
+// A Flask app of N modules, each importing the 20 modules before it and starting a thread in a helper that a request
+// handler of the next module calls: each import is resolved to its file once per project (python/modules.ts resolve),
+// and each helper's callers are looked for among the calls that may call it (import-threads.ts mayCall), not all of the app's.
+const pythonThreadHelpers = (dir, n) => {
+  mkdirSync(join(dir, 'app'))
+  writeFileSync(join(dir, 'Procfile'), 'web: gunicorn app:app --workers 2\n')
+  writeFileSync(join(dir, 'requirements.txt'), 'Flask==3.0.3\ngunicorn==23.0.0\npsycopg2-binary==2.9.9\n')
+  const imports = Array.from({length: n}, (_, i) => `from app import m${i}\n`).join('')
+  writeFileSync(join(dir, 'app/__init__.py'), `import os\n\nimport psycopg2\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\ndef connect():\n    return psycopg2.connect(os.environ["DATABASE_URL"])\n\n\n${imports}`)
+  for (let i = 0; i < n; i++) {
+    const before = Array.from({length: Math.min(i, 20)}, (_, j) => `from app import m${i - j - 1}\n`).join('')
+    const calls = i > 0 ? `    m${i - 1}.notify${i - 1}(path)\n` : ''
+    writeFileSync(join(dir, `app/m${i}.py`), `import threading\n\nfrom app import app, connect\n${before}\n\ndef notify${i}(path):\n    threading.Thread(target=connect).start()\n\n\ndef helper${i}(value):\n    return [value] * ${i}\n\n\n@app.route("/m${i}/<path>")\ndef view${i}(path):\n${calls}    helper${i}(path)\n    return str(connect().server_version)\n`)
+  }
+
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
 export async function scaleSection() {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
   console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
@@ -171,6 +204,8 @@ export async function scaleSection() {
   curve('JavaScript top-level names, each followed by an undecided if', [1, 100, 1000, 10_000], nodeUndecidedBranches)
   curve('Python modules imported in a chain from a script that calls .run() of its own module', [1, 100, 1000], pythonScriptRunChain)
   curve("Python settings names, each set by a call of the module's function with an undecided `if`", [100, 1000, 10_000], pythonSettingsCalls)
+  curve('Go files of 40 functions in a package the binary imports', [1, 100, 300], goPackageFiles)
+  curve('Python modules each importing the 20 before it, with a helper starting a thread that the next module\'s view calls', [1, 100, 1000], pythonThreadHelpers)
   await liveRows([100, 10_000, 100_000])
   console.log(`\nload average at the end: ${load()}`)
 }
