@@ -439,13 +439,19 @@ interface State {
   exitAt?: {file: string; line: number; text: string}
   /** Functions and sourced files being walked: where a `return` ends one. */
   frames: number
+  /**
+   * `$?`, the last command's exit status, where it is known: 0 after an assignment or `true`/`:`/`echo`, 1 after
+   * `false`, N after a function's `return N` (bash manual, "Special Parameters" and "Simple Command Expansion").
+   */
+  status?: number
   /** `return` ended the function or sourced file being walked (done too, until the call it returns to). */
   returned: boolean
   /** The environment the script started with. */
   env: Env
   /** Variables the script exported (children see them). */
   exported: Map<string, EnvEntry>
-  functions: Map<string, TsNode>
+  /** Functions defined so far, with the file (and its first line) their body was read from: a sourced file's stay defined after it. */
+  functions: Map<string, {body: TsNode; file: string; line0: number}>
   /** Inside a loop: where it is, and every foreground command its body runs (shared with the scripts it calls). */
   loop?: {at: {file: string; line: number}; runs: ScriptProcess[]}
   /** The script's arguments (`./bin/run celery worker` → ["celery", "worker"]): what `"$@"` and `$1` expand to. */
@@ -641,7 +647,9 @@ class ScriptReader {
 
     const ctx = {depth, file: origin.file, line0: origin.line, within: [...within, origin.file]}
     await this.statements(tree.rootNode.children, state, ctx, false)
-    tree.delete()
+    // A function this text defined outlives it when the text was sourced (`source lib.sh`, then `launch` calls lib.sh's
+    // function): its body is a node of this tree, so the tree is kept while the function is.
+    if (![...state.functions.values()].some((f) => f.body.tree === tree)) tree.delete()
   }
 
   private async statements(nodes: TsNode[], state: State, ctx: Ctx, inBackground: boolean): Promise<void> {
@@ -684,6 +692,8 @@ class ScriptReader {
 
       case 'variable_assignment': {
         await this.assign(node, state, ctx, false)
+        // An assignment's status is 0, or a command substitution's in it (not run here).
+        state.status = /\$\(|`/.test(node.text) ? undefined : 0
         return
       }
 
@@ -699,13 +709,15 @@ class ScriptReader {
           if (state.done) return
         }
 
+        // export/local/declare/readonly succeed (`local x=$(cmd)` too: local's own status, not the command's).
+        state.status = 0
         return
       }
 
       case 'function_definition': {
         const name = node.childForFieldName('name')?.text
         const body = node.childForFieldName('body')
-        if (name && body) state.functions.set(name, body)
+        if (name && body) state.functions.set(name, {body, file: ctx.file, line0: ctx.line0})
         return
       }
 
@@ -807,7 +819,15 @@ class ScriptReader {
       }
 
       case 'command': {
+        state.status = undefined
         await this.command(node, state, ctx, bg)
+        // Builtins whose status is known (a function's is what its `return` set, or its last command's).
+        const name = node.childForFieldName('name')?.text
+        if (!state.functions.has(name ?? '')) {
+          if (name === 'true' || name === ':' || name === 'echo' || name === 'printf') state.status = 0
+          else if (name === 'false') state.status = 1
+        }
+
         return
       }
 
@@ -907,6 +927,19 @@ class ScriptReader {
       }
 
       text = argOperators(text).replaceAll(POSITIONAL_REFS, (_, n: string) => (n === '@' || n === '*' ? args.join(' ') : n === '#' ? String(args.length) : (args[Number(n) - 1] ?? '')))
+    }
+
+    // `result=$?`: the last command's status, where it is known here; else a value not known (not an empty string).
+    if (/\$(?:\?|\{\?\})/.test(text)) {
+      if (state.status === undefined) {
+        const at = `${ctx.file}:${lineOf(node, ctx)}`
+        const entry: EnvEntry = {name, source: fromEnv(name, at), unknown: `${name} is set at ${at} from \`$?\`, the status of a command conncalc does not run`, value: text}
+        state.vars.set(name, entry)
+        if (exported || state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+        return
+      }
+
+      text = text.replaceAll(/\$(?:\?|\{\?\})/g, String(state.status))
     }
 
     if (/\$\(|`/.test(text)) {
@@ -1109,7 +1142,8 @@ class ScriptReader {
       state.positional = argv.slice(1)
       state.unknownArgs = this.unknownArgs(node, state.positional.length, state)
       state.frames++
-      await this.statement(fn, state, {...ctx, depth: ctx.depth + 1}, bg)
+      // Its lines are those of the file that defined it (a sourced file's function is called from the script).
+      await this.statement(fn.body, state, {...ctx, depth: ctx.depth + 1, file: fn.file, line0: fn.line0}, bg)
       state.frames--
       returned(state)
       state.positional = outer
@@ -1136,6 +1170,9 @@ class ScriptReader {
     if (name === 'return' && !bg && state.frames > 0) {
       state.done = true
       state.returned = true
+      // `return N` sets `$?` to N; `return` alone keeps the last command's; `return $rc` with rc not known here, unknown.
+      const n = argv[1] === undefined ? state.status : /^\d+$/.test(argv[1]) ? Number(argv[1]) % 256 : undefined
+      state.status = n
       return
     }
 
@@ -1725,8 +1762,8 @@ class ScriptReader {
     if (args && /\$\{@:/.test(slices) && !sliced) return undefined
     const written = args ? argOperators(slices).replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
     // `case $(nproc) in`, `[ "$(ulimit -u)" -gt 256 ]`: what the dyno's size says those print.
-    const text = substituteDynoCommands(written, this.dyno).text
-    if (/\$\(|`/.test(text)) return undefined
+    const text = substituteDynoCommands(written, this.dyno).text.replaceAll(/\$(?:\?|\{\?\})/g, (m) => (state.status === undefined ? m : String(state.status)))
+    if (/\$\(|`|\$(?:\?|\{\?\})/.test(text)) return undefined
     const lookup = argLookup(args, this.lookup(state))
     const e = expandShell(text, lookup)
     // `${X+x}` of a variable set nowhere here is read as unset (the word left out), unless asked strictly (askedGuard).
