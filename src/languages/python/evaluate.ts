@@ -2183,6 +2183,11 @@ class Evaluator {
       return this.cast(node, v, method ?? kwargText.cast ?? schemeCast ?? (environ ? smartCast(dflt) : undefined))
     }
 
+    // starlette's Config (starlette/config.py): `config = Config(".env")`, then `config("X", cast=int, default=20)` or
+    // `config.get(…)` (positional: key, cast, default): os.environ's env_prefix + X, else the env file's, else the
+    // default, cast either way (Config.get → _perform_cast); with no default an unset name is a KeyError at import.
+    if (callee === 'starlette.config.Config()' || callee === 'starlette.config.Config().get') return this.starletteConfig(node, receiverCall, args, kwargs, kwargText.cast ?? argNames?.[1])
+
     if (callee === 'importlib.import_module' || callee === 'getattr' || callee === 'hasattr') return this.reflect(node, callee, args)
     const namespace = this.namespaceCall(node, scope)
     if (namespace) return this.known(node, {entries: this.namespaceEntries(namespace, scope), kind: 'dict'})
@@ -2274,6 +2279,34 @@ class Evaluator {
   private emailConfig(node: PyNode, from: EvalValue[]): EvalValue {
     const entries = new Map<string, EvalValue>(EMAIL_URL_KEYS.map((k) => [k, this.unknown(node, `\`${k}\` comes from an email URL conncalc does not parse`)]))
     return this.known(node, {entries, kind: 'dict'}, ...from)
+  }
+
+  /**
+   * What starlette's `Config(env_file, env_prefix=…)` instance returns for `config(key, cast, default)`: the variable
+   * (prefixed), else the env file's line (the file is read, relative to the process's folder, when Config is built),
+   * else the default; `cast=int`/`bool` applied to either (https://github.com/encode/starlette/blob/0.41.3/starlette/config.py).
+   */
+  private starletteConfig(node: PyNode, made: PyCallResult | undefined, args: EvalValue[], kwargs: Record<string, EvalValue>, cast: string | undefined): EvalValue {
+    const key = asString(args[0] ?? kwargs.key)
+    if (key === undefined) return this.unknown(node, undefined, ...args)
+    const prefixArg = made?.kwargs.env_prefix ?? made?.args[2]
+    const prefix = prefixArg === undefined ? '' : asString(prefixArg)
+    if (prefix === undefined) return this.unknown(node, `starlette's Config env_prefix (${this.snippet(node)}) is not known here`, prefixArg!)
+    const name = prefix + key
+    const fileArg = made?.kwargs.env_file ?? made?.args[0]
+    const envFile = asString(fileArg)
+    const run = this.run()
+    const fromFile = (): EnvEntry | undefined => {
+      if (envFile === undefined || envFile.startsWith('/') || !run.envFile || name === 'DATABASE_URL') return undefined
+      const got = run.envFile(envFile.replace(/^\.\//, ''))
+      const e = got && 'entries' in got ? got.entries.find((x) => x.name === name) : undefined
+      return e && {...e, via: [...(e.via ?? []), fromDefault(`starlette's Config reads ${got!.path} for a variable os.environ lacks`, 'https://github.com/encode/starlette/blob/0.41.3/starlette/config.py')]}
+    }
+
+    const dflt = kwargs.default ?? args[2]
+    const file = this.env(name) ? undefined : fromFile()
+    const v = file ? {file: this.opts.file, kind: 'known' as const, line: this.line(node), value: file.value, via: entrySources(file)} : this.envRead(node, name, dflt, dflt === undefined)
+    return cast === 'int' || cast === 'bool' ? this.cast(node, v, cast) : v
   }
 
   /** A cast as django-environ / python-decouple apply it to the string they read. */
