@@ -2084,6 +2084,10 @@ class Evaluator {
       callee = `${local.value.callee}()`
     }
 
+    // django-environ's FileAwareEnv (0.10+) is Env reading NAME_FILE's file first when that is set (docker secrets;
+    // environ/environ.py FileAwareMapping): with no *_FILE variable, the same values as Env.
+    if (callee.startsWith('environ.FileAwareEnv()')) callee = `environ.Env()${callee.slice('environ.FileAwareEnv()'.length)}`
+
     const argNames = argNode?.type === 'argument_list' ? named(argNode).filter((p) => p.type !== 'keyword_argument' && p.type !== 'list_splat' && p.type !== 'dictionary_splat').map((p) => this.dotted(p)) : undefined
     const appDefined = local?.kind === 'known' && isObj(local.value) && (local.value.kind === 'function' || local.value.kind === 'class')
     if (this.recording) this.calls.push({...(appDefined ? {appDefined: true as const} : {}), args, callee, conditional: this.conditionalDepth > 0, ...(this.loopDepth > 0 ? {loop: true} : {}), kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
@@ -2157,6 +2161,9 @@ class Evaluator {
     // settings only, which `vars().update(…)` (its README's shortcut) writes into the settings.
     const castText = kwargText.cast === undefined ? undefined : this.qualify(kwargText.cast)
     if (DJ_EMAIL_URL.has(callee) || (callee === 'decouple.config' && castText === 'dj_email_url.parse')) return this.emailConfig(node, all)
+    // django-environ's `env.email_url("X", default=…)` (alias `env.email`): Env.email_url_config's dict, the same EMAIL_*
+    // keys and OPTIONS for a URL's other query parameters (environ/environ.py).
+    if (callee === 'environ.Env().email_url' || callee === 'environ.Env().email') return this.emailConfig(node, all, ['OPTIONS'])
 
     // environs (sloria/environs, environs/__init__.py Env): `env = Env()`, `env.int("X", 5)`, `env.str("X", default=…)`,
     // `env("X")` (a str, not cast): the variable, else the default given (returned as is), else unset (EnvError at import).
@@ -2276,8 +2283,8 @@ class Evaluator {
    * scheme, EMAIL_TIMEOUT / EMAIL_SSL_* from the query in later versions) and values not read; config() returns the
    * same, or {} when the variable is unset. So `vars().update(email_config)` sets those names only.
    */
-  private emailConfig(node: PyNode, from: EvalValue[]): EvalValue {
-    const entries = new Map<string, EvalValue>(EMAIL_URL_KEYS.map((k) => [k, this.unknown(node, `\`${k}\` comes from an email URL conncalc does not parse`)]))
+  private emailConfig(node: PyNode, from: EvalValue[], more: string[] = []): EvalValue {
+    const entries = new Map<string, EvalValue>([...EMAIL_URL_KEYS, ...more].map((k) => [k, this.unknown(node, `\`${k}\` comes from an email URL conncalc does not parse`)]))
     return this.known(node, {entries, kind: 'dict'}, ...from)
   }
 
