@@ -73,5 +73,8 @@ describe('Flask-SQLAlchemy SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW', () =
     expect(pinnedVersion(memoryFiles({'requirements.txt': 'Flask-SQLAlchemy==2.4.4\n'}), 'flask')).toBeUndefined()
     expect(pinnedVersion(memoryFiles({'poetry.lock': '[[package]]\nname = "flask-sqlalchemy"\nversion = "3.1.1"\n'}), 'flask-sqlalchemy')).toEqual({file: 'poetry.lock', line: 3, version: '3.1.1'})
     expect(pinnedVersion(memoryFiles({'requirements.txt': 'flask-sqlalchemy>=2\n'}), 'flask-sqlalchemy')).toBeUndefined()
+    // A dev or post release in a lock (cds-snc/notification-api's poetry.lock: a fork's 2.3.2.dev version).
+    expect(pinnedVersion(memoryFiles({'poetry.lock': '[[package]]\nname = "Flask-SQLAlchemy"\nversion = "2.3.2.dev20260422"\n'}), 'flask-sqlalchemy')).toEqual({file: 'poetry.lock', line: 3, version: '2.3.2.dev20260422'})
+    expect(pinnedVersion(memoryFiles({'Pipfile.lock': '{"default": {"flask-sqlalchemy": {"hashes": [], "version": "==2.5.1.post1"}}}'}), 'flask-sqlalchemy')).toEqual({file: 'Pipfile.lock', line: 1, version: '2.5.1.post1'})
   })
 })

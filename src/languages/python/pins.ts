@@ -34,7 +34,8 @@ export function pinnedVersion(files: FileReader, name: string): Pin | undefined 
     // `git+https://host/repo.git@ref#egg=Name==2.3.2`, with or without `name @` before it.
     new RegExp(String.raw`^[^#\n]*#egg=${pkg}={2,3}${VERSION}`, 'im'),
   ]
-  const locked = [new RegExp(String.raw`name\s*=\s*"${pkg}"\s*\r?\nversion\s*=\s*"([\d.]+)"`, 'i'), new RegExp(String.raw`"${pkg}"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"`, 'i')]
+  // A lock's version may be a pre-release, dev or post release as pip writes them (`2.3.2.dev20260422`, `1.4.54.post1`).
+  const locked = [new RegExp(String.raw`name\s*=\s*"${pkg}"\s*\r?\nversion\s*=\s*"${VERSION}"`, 'i'), new RegExp(String.raw`"${pkg}"\s*:\s*\{[^}]*?"version"\s*:\s*"==${VERSION}"`, 'i')]
   const seen = new Set<string>()
   // After `cd src &&` (or a script's `cd`) the reader is that folder's (FileReader.within), but the buildpack installed
   // from the app root: the folder's own files first, then each folder up to the root.
