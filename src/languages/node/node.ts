@@ -29,6 +29,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {notPostgresql} from '../common/database-drivers.js'
 import {isNode} from '../common/matchers.js'
 import {appPath, envCandidate, programName} from '../common/setting.js'
+import {findWorkspaces, packagesUsing} from './workspaces.js'
 import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS, SEARCH_ENGINE_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
@@ -65,7 +66,17 @@ const ANY_DATABASE = new Set(['drizzle-orm', 'kysely'])
 function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {module: string; name: string} | undefined {
   // drizzle-orm and kysely run on any of several databases' drivers: alone they say nothing about PostgreSQL.
   const postgres = (name: string): boolean => (DATABASE_PACKAGES.has(name) && !ANY_DATABASE.has(name)) || OTHER_POSTGRES_PACKAGES.has(name)
-  if ([...appDependencies(ctx.files, pkg)].some((d) => postgres(d))) return undefined
+  const deps = appDependencies(ctx.files, pkg)
+  if ([...deps].some((d) => postgres(d))) return undefined
+  // A workspace package it depends on that brings a PostgreSQL client (powersync-ja/powersync-service: service/ depends on
+  // @powersync/service-module-postgres, which depends on the pgwire client through @powersync/service-jpgwire, and loads
+  // its modules from its config, not by import): the code read is not all it runs.
+  const ws = findWorkspaces(ctx.files.root ?? ctx.files, ctx.files.within && ctx.files.within !== '.' ? ctx.files.within : '')
+  if (ws) {
+    const using = packagesUsing(ws, new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS].filter((n) => postgres(n) || POSTGRES_DRIVERS.includes(n))))
+    if ([...deps].some((d) => using.has(d))) return undefined
+  }
+
   let found: {module: string; name: string} | undefined
   for (const m of modules) {
     for (const spec of m.imports) {

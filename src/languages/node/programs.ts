@@ -30,7 +30,7 @@ export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm',
 export const DATABASE_PACKAGES = new Set(['pg', 'pg-pool', 'postgres', 'knex', 'sequelize', 'sequelize-typescript', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', '@prisma/adapter-pg', '@prisma/adapter-neon', '@neondatabase/serverless', '@fastify/postgres', 'pg-boss', 'graphile-worker', 'drizzle-orm', '@payloadcms/db-postgres', 'pg-listen', 'pg-promise', 'pogi', 'connect-pg-simple', 'slonik', '@silverhand/slonik', 'kysely', '@mikro-orm/postgresql', 'objection', 'bookshelf', 'massive', 'loopback-connector-postgresql'])
 
 /** PostgreSQL clients beyond the ones pools.ts reads a pool from (DATABASE_PACKAGES). */
-export const OTHER_POSTGRES_PACKAGES = new Set(['pg-native', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@electric-sql/pglite'])
+export const OTHER_POSTGRES_PACKAGES = new Set(['pg-native', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@electric-sql/pglite', 'pgwire'])
 
 /** The drivers Sequelize, TypeORM, knex and MikroORM load for PostgreSQL: one of them must be installed for their postgres dialect. */
 export const POSTGRES_DRIVERS = ['pg', 'pg-native', '@mikro-orm/postgresql']
