@@ -143,4 +143,32 @@ describe('evaluatePython on shapes real settings modules use', () => {
     const v = await value('def f(n):\n    return f(n)\nX = f(1)\n', 'X')
     expect(v.kind).toBe('unknown')
   })
+
+  it("keeps what __init__ binds on self for the instance's later reads (a @staticmethod is not given it); a branch's binding is unknown", async () => {
+    const src = [
+      'import socket',
+      'class Runner:',
+      '    size = 30',
+      '    def __init__(self, size=8, extra=None):',
+      '        self.size = size',
+      '        if socket.gethostname().startswith("worker"):',
+      '            self.extra = extra',
+      '    def total(self):',
+      '        return self.size * 2 + self.offset(self.size)',
+      '    @staticmethod',
+      '    def offset(n):',
+      '        return n - 4',
+      'r = Runner(size=4)',
+      'SIZE = r.size',
+      'TOTAL = r.total()',
+      'DEFAULT = Runner().size',
+      'CLASS = Runner.size',
+      'EXTRA = Runner(extra=3).extra',
+    ].join('\n')
+    expect(asInteger(await value(src, 'SIZE'))).toBe(4)
+    expect(asInteger(await value(src, 'TOTAL'))).toBe(8)
+    expect(asInteger(await value(src, 'DEFAULT'))).toBe(8)
+    expect(asInteger(await value(src, 'CLASS'))).toBe(30)
+    expect(await value(src, 'EXTRA')).toMatchObject({kind: 'unknown', reason: expect.stringContaining('is set only in a branch or loop')})
+  })
 })

@@ -12,6 +12,15 @@ import {asInteger} from './evaluate.js'
 
 const where = (v: {file: string; line: number}): string => `${v.file}:${v.line}`
 
+/**
+ * The parameters of functions the app does not call itself but a framework does, with what it passes, by the
+ * function's "file:line" (UnknownValue.parameterOf): a Django command's handle() gets its add_arguments options
+ * (django-command.ts sets them while it reads that command, and takes them back after).
+ */
+export const callerBindings = new Map<string, Map<string, EvalValue>>()
+
+const byCaller = (v: EvalValue & {kind: 'unknown'}): EvalValue | undefined => (v.parameterOf && v.parameter ? callerBindings.get(v.parameterOf)?.get(v.parameter) : undefined)
+
 function withVia(v: EvalValue, via: Source[]): EvalValue {
   return v.kind === 'known' ? {...v, via: [...v.via, ...via]} : v
 }
@@ -27,17 +36,21 @@ const argument = (c: PyCall, key: string, index?: number): EvalValue | undefined
 export function boundArgument(call: PyCall, key: string, index?: number): EvalValue | undefined {
   const v = argument(call, key, index)
   const fn = call.within
-  if (v?.kind !== 'unknown' || !v.parameter || !fn) return v
+  if (v?.kind !== 'unknown' || !v.parameter) return v
+  const given = byCaller(v)
+  if (given || !fn) return given ?? v
   const known: {site: {file: string; line: number}; v: EvalValue}[] = []
   const unknown: EvalValue[] = []
   for (const site of fn.sites) {
     for (const c of site.calls) {
       if (c.line !== call.line || c.callee !== call.callee) continue
       const b = argument(c, key, index)
-      // A caller that is itself a function walked without its caller passes its own parameter: not a value.
-      if (!b || (b.kind === 'unknown' && b.parameter)) continue
-      if (b.kind === 'known') known.push({site, v: b})
-      else unknown.push(b)
+      // A caller that is itself a function walked without its caller passes its own parameter: not a value, unless
+      // what calls that function binds it (callerBindings).
+      const passed = b?.kind === 'unknown' && b.parameter ? byCaller(b) : b
+      if (!passed) continue
+      if (passed.kind === 'known') known.push({site, v: passed})
+      else unknown.push(passed)
     }
   }
 

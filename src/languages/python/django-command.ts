@@ -11,10 +11,11 @@
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Source} from '../../model/source.js'
-import {classOf, type EvalValue, type PyModule} from './values.js'
+import {classOf, type EvalValue, type PyModule, type PyValue} from './values.js'
 import type {Extra} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFact, fromFile, fromFlag, sourced} from '../../model/source.js'
+import {callerBindings} from './bound-arguments.js'
 import {ASGIREF_SYNC, CHANNELS_1_RUNWORKER, CHANNELS_RUNWORKER, channelsOnePin, singleThreadWorkerPin} from './channels-one.js'
 import {findFlag, flagCandidate, numericFlag} from '../common/setting.js'
 import {PythonProject} from './modules.js'
@@ -103,8 +104,65 @@ async function djangoRqCommand(project: PythonProject, file: string): Promise<{k
   return {kind, line: command.line, ...(orm === undefined ? {} : {orm})}
 }
 
+/**
+ * What Django passes the command's handle() (keyed by its `def`'s "file:line", bound-arguments.ts callerBindings):
+ * BaseCommand.run_from_argv parses the command line with the parser add_arguments filled and calls
+ * `handle(*args, **options)` with every option's dest (django/core/management/base.py), argparse giving each its value
+ * on the command line (`--concurrency 4`, `--concurrency=4`, `-c 4`, converted by `type=int`), else its `default`
+ * (None without one; False for store_true). Options conncalc cannot read (other actions, a value it cannot convert,
+ * an unreadable default) are left out: unknown in handle().
+ */
+async function handleOptions(project: PythonProject, file: string, argv: readonly string[]): Promise<{at: string; options: Map<string, EvalValue>} | undefined> {
+  const m = await project.load(file)
+  const handle = classOf(m?.names.get('Command'))?.attrs.get('handle')
+  if (!m || handle?.kind !== 'known') return undefined
+  const options = new Map<string, EvalValue>()
+  for (const c of m.calls) {
+    if (c.within?.name !== 'Command.add_arguments' || !/\.add_argument$/.test(c.callee) || c.spread) continue
+    const flags = c.args.map((a) => asString(a))
+    if (flags.length === 0 || flags.some((f) => f === undefined || !f.startsWith('-'))) continue
+    const long = flags.find((f) => f!.startsWith('--')) ?? flags[0]!
+    const dest = c.kwargs.dest ? asString(c.kwargs.dest) : long.replace(/^-+/, '').replaceAll('-', '_')
+    const action = c.kwargs.action ? asString(c.kwargs.action) : 'store'
+    if (dest === undefined || (action !== 'store' && action !== 'store_true' && action !== 'store_false')) continue
+    const at = (line: number, via: Source[], value: PyValue): EvalValue => ({file, kind: 'known', line, value, via})
+    let given: {flag: string; value?: string} | undefined
+    for (const [i, a] of argv.entries()) {
+      const [flag, inline] = a.startsWith('--') ? a.split(/=(.*)/s, 2) : [a]
+      if (flags.includes(flag)) given = {flag, value: action === 'store' ? (inline ?? argv[i + 1]) : undefined}
+    }
+
+    const type = c.kwargText.type?.trim()
+    if (given) {
+      const text = given.value
+      const n = text !== undefined && (type === 'int' ? /^-?\d+$/.test(text) : type === 'float' && /^-?\d+(\.\d+)?$/.test(text)) ? Number(text) : undefined
+      const value = action === 'store_true' ? true : action === 'store_false' ? false : type === undefined || type === 'str' ? text : n
+      if (value !== undefined) options.set(dest, at(c.line, [fromFlag(`${given.flag}${text === undefined ? '' : ` ${text}`}`)], value))
+      continue
+    }
+
+    const dflt = c.kwargs.default
+    const why = fromDefault(`Django calls handle() with the parsed options: ${long}'s default`, HANDLE)
+    if (dflt?.kind === 'known') options.set(dest, {...dflt, via: [...dflt.via, fromFile(file, c.line), why]})
+    else if (!dflt) options.set(dest, at(c.line, [fromFile(file, c.line), why], action === 'store_true' ? false : action !== 'store_false' && null))
+  }
+
+  return {at: `${handle.file}:${handle.line}`, options}
+}
+
 export const djangoCommand: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    try {
+      return await commandAnalysis(ctx)
+    } finally {
+      callerBindings.clear()
+    }
+  },
+  id: 'django-command',
+  matches: isDjangoCommand,
+}
+
+async function commandAnalysis(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const manage = manageInvocation(ctx.command.argv)!
     const what = `manage.py ${manage.command}`
     const project = new PythonProject(ctx, scriptRoot(manage.script))
@@ -152,6 +210,8 @@ export const djangoCommand: ServerAnalyzer = {
       threads = sourced(1, fromFile(file, rqBase.orm), [...how, fromDefault('its own handle() queries the database before the scheduler runs; Django keeps that connection open until the command exits', HANDLE)])
     } else if (file) {
       const read: PyModule[] = await project.walk([file])
+      const bound = runscript ? undefined : await handleOptions(project, file, manage.args)
+      if (bound) callerBindings.set(bound.at, bound.options)
       const found = startedThreads(read, ctx, what, undefined, quietPools(read))
       append(diagnostics, found.diagnostics)
       const runs = [...onlyIf, ...(runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : [])]
@@ -196,7 +256,4 @@ export const djangoCommand: ServerAnalyzer = {
     })
     // The monitor, pusher and Sentinel connect only where the workers' DATABASES do.
     return extrasPerDyno && extrasPerDyno.length > 0 && (analysis.pools ?? []).some((p) => p.pool.value > 0) ? {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), ...extrasPerDyno]} : analysis
-  },
-  id: 'django-command',
-  matches: isDjangoCommand,
 }

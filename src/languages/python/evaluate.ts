@@ -571,7 +571,7 @@ class Evaluator {
     const inner: Scope = fork(scope)
     for (const p of params) {
       const bare = p.replace(/^\*+/, '')
-      if (bare !== '') inner.set(bare, this.parameter(node, bare, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
+      if (bare !== '') inner.set(bare, this.parameter(node, bare, `${this.opts.file}:${this.line(node)}`, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
@@ -607,8 +607,9 @@ class Evaluator {
     const name = nameNode.text
     // `@property` / `@cached_property` (pydantic's `@computed_field` stacked on one): reading the attribute calls it.
     const property = (sites.decorators ?? []).some((d) => /(^|\.)(property|cached_property)$/.test(d))
+    const isStatic = (sites.decorators ?? []).some((d) => /(^|\.)staticmethod$/.test(d))
     capture(scope)
-    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope, ...(property ? {property: true} : {})}
+    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope, ...(property ? {property: true} : {}), ...(isStatic ? {static: true} : {})}
     scope.set(name, this.known(node, fn))
   }
 
@@ -668,8 +669,8 @@ class Evaluator {
 
   /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
   /** A parameter's value while a function body is walked for its calls: unknown, remembered as a parameter's. */
-  private parameter(node: PyNode, name: string, reason: string): EvalValue {
-    const v: UnknownValue = {...this.unknown(node, reason), parameter: name}
+  private parameter(node: PyNode, name: string, of: string, reason: string): EvalValue {
+    const v: UnknownValue = {...this.unknown(node, reason), parameter: name, parameterOf: of}
     PARAMETERS.add(v)
     return v
   }
@@ -856,6 +857,13 @@ class Evaluator {
         const base = target.childForFieldName('object')
         const attr = target.childForFieldName('attribute')?.text
         const dotted = base ? this.dotted(base) : undefined
+        // `self.concurrency = concurrency` in a method called with an instance of the app's class: kept on that instance.
+        const self = base?.type === 'identifier' && attr ? instanceOf(scope.get(base.text)) : undefined
+        if (self && attr && !self.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
+          self.attrs ??= new Map()
+          self.attrs.set(attr, this.conditionalDepth > 0 || this.loopDepth > 0 ? this.unknown(target, `\`${dotted}\` is set only in a branch or loop (line ${this.line(target)}) conncalc does not follow`) : value)
+        }
+
         if (dotted && attr && this.recording && dotted !== 'self' && !dotted.startsWith('self.')) this.attrAssignments.push({key: attr, line: this.line(target), target: dotted, value, ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
         return
       }
@@ -1330,7 +1338,7 @@ class Evaluator {
         const name = node.text
         const v = scope.get(name)
         // A parameter read in the body: unknown where it is read (the diagnostic points at the use, not the `def`).
-        if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter} : {})}
+        if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter, parameterOf: v.parameterOf} : {})}
         if (v) return v
         const imported = this.aliases.get(name)
         if (imported === 'sys.argv' && this.argv()) return this.argvValue(node)
@@ -1820,6 +1828,8 @@ class Evaluator {
    * or `__init__` may change is not known.
    */
   private instanceAttr(node: PyNode, inst: PyInstance, name: string): EvalValue {
+    const own = inst.attrs?.get(name)
+    if (own) return own
     const declared = inst.cls.attrs.get(name)
     const caseless = (n: string): ReturnType<Evaluator['env']> => this.env(n) ?? this.env(n.toUpperCase()) ?? this.env(n.toLowerCase())
     // A field of a nested model under a BaseSettings with env_nested_delimiter: `DB__POOL_SIZE` over its default.
@@ -2249,7 +2259,8 @@ class Evaluator {
           // `Engine().get_engine(url=…, pool_size=…)`: a method of the app's class, with the instance as `self`.
           const own = receiver.kind === 'known' && isObj(receiver.value) && receiver.value.kind === 'instance' ? receiver.value.cls.attrs.get(method.text) : undefined
           if (own?.kind === 'known' && isObj(own.value) && own.value.kind === 'function') {
-            const r = await own.value.invoke([receiver, ...args], kwargs, undefined, site)
+            // A @staticmethod called on the instance (`self.prepare(cursor)`) is not given it.
+            const r = await own.value.invoke(own.value.static ? args : [receiver, ...args], kwargs, undefined, site)
             return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
           }
 

@@ -29,6 +29,8 @@ export interface PyFunction {
   params: string[]
   /** Decorated `@property` / `@cached_property`: reading it on an instance calls it with the instance. */
   property?: true
+  /** Decorated `@staticmethod`: called on an instance, it is not given the instance. */
+  static?: true
   scope: Scope
 }
 
@@ -73,6 +75,11 @@ export interface PySettingsMeta {
 }
 
 export interface PyInstance {
+  /**
+   * What the app's methods bind on it (`self.concurrency = concurrency` in `__init__`), while they are called with it
+   * (evaluate.ts invoke): read before the class's own attributes. Set in a branch or loop: unknown, said.
+   */
+  attrs?: Map<string, EvalValue>
   cls: PyClass
   /**
    * A nested model of a BaseSettings class with `env_nested_delimiter` (`db: DbSettings = DbSettings()`, delimiter "__"):
@@ -112,6 +119,8 @@ export interface UnknownValue {
   name?: string
   /** Computed from a function's parameter while its body was walked without a caller (the name of that parameter). */
   parameter?: string
+  /** With `parameter`: the function it is a parameter of, as "file:line" of its `def` (bound-arguments.ts callerBindings). */
+  parameterOf?: string
   /**
    * One of these values, which one not decided here: a dict of the app's indexed by a key conncalc cannot evaluate
    * (`config[os.getenv("FLASK_CONFIG")]`: the dict's values), or the arms of a conditional expression whose condition it
