@@ -11,6 +11,19 @@
  * - undecided: `create_app(os.environ["FLASK_CONFIG"])`, FLASK_CONFIG set nowhere: one of DevelopmentConfig (2),
  *   ProductionConfig (int(os.environ.get("DB_POOL_SIZE", 6)) + 4 = 10), StagingConfig (10): the largest, 10, starred,
  *   2 × 10 = 20; DB_POOL_SIZE named as the variable with no value. --env FLASK_CONFIG=development: 4.
+ * - getattr: `import config` then `app.config.from_object(getattr(config, f"{APP_ENV.capitalize()}Config"))` (the
+ *   MTES-MCT/mobilic-api shape), APP_ENV = os.environ.get("APP_ENV", "dev"): DevConfig, 2 + 0 = 2, 2 × 2 = 4, APP_ENV named;
+ *   --env APP_ENV=PROD: "Prod" (str.capitalize lowercases the rest) → ProdConfig, 6 + 4 = 10, 2 × 10 = 20 (was 4: the
+ *   getattr of a module was not read, and DevConfig, the first class setting the key, was taken whatever APP_ENV says).
+ * - factory-if: `def create_app(config_class=None): if config_class: from_object(config_class) else: from_object(ProdConfig)`
+ *   with the app's one caller `create_app()` (kanaboid/mes-parafina-app): the first from_object never runs; ProdConfig sets
+ *   no options, so Flask-SQLAlchemy's QueuePool defaults 5 + 10 = 15, min(15, 12 threads) = 12, 2 × 12 = 24, unstarred
+ *   (was 24*, "pool_size may be set in the options at portal/__init__.py:12"). tests/ calls create_app(TestConfig): not
+ *   imported by the web process.
+ * - package-cycle: shop/__init__.py imports `.settings` then `.create_app`, whose `from . import settings` runs while the
+ *   package is still being imported (formspree/formspree); from_object(settings) is the module shop/settings.py, which sets
+ *   no engine options: QueuePool defaults 5 + 10 = 15, min(15, 12) = 12, 2 × 12 = 24, unstarred (was 24*: "`settings` is
+ *   imported from .settings, which conncalc does not read").
  * Before: `config[config_name]` was not evaluated, and the first class of the modules that sets the key was read,
  * whichever the app loads: 4 for both, unstarred (undecided silently under by 16); with no class setting it (flasky),
  * 5 + 10 was assumed, starred.
@@ -48,5 +61,28 @@ describe('Flask config class from a dict, config.from_object(config[config_name]
     // os.environ.get("DB_POOL_SIZE", 6): the code's own default, with the variable named and the line that reads it.
     expect(text(pool.via)).toContain("DB_POOL_SIZE has no value here, so the app's own fallback is used")
     expect(plan('undecided', '--env', 'FLASK_CONFIG=development').type('web')).toMatchObject({connectionsPerDyno: 4, poolPerProcess: 2})
+  })
+
+  it('getattr(module, f"{ENV}Config") picks the class the env names, its fallback said', () => {
+    const r = plan('getattr')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 4, poolPerProcess: 2})
+    expect(text(r.type('web').sources['pool.flask-sqlalchemy'].via)).toContain('config.from_object at portal/__init__.py:10 loads DevConfig: APP_ENV has no value here')
+    const prod = plan('getattr', '--env', 'APP_ENV=PROD')
+    expect(prod.type('web')).toMatchObject({connectionsPerDyno: 20, poolPerProcess: 10})
+    expect(prod.type('web').sources['pool.flask-sqlalchemy'].source).toEqual({file: 'config.py', kind: 'file', line: 14})
+  })
+
+  it('a from_object no caller of the factory reaches is not a source: Flask-SQLAlchemy defaults, 2 × 12 = 24, unstarred', () => {
+    const r = plan('factory-if')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 24, poolPerProcess: 15})
+    expect(r.type('web').sources['pool.flask-sqlalchemy'].via).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('a module imported relatively while its package is still importing is read as the config', () => {
+    const r = plan('package-cycle')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 24, poolPerProcess: 15})
+    expect(r.type('web').sources['pool.flask-sqlalchemy'].via).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.codes).not.toContain('unknown-config-value')
   })
 })

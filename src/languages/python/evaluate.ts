@@ -2397,12 +2397,19 @@ class Evaluator {
       return this.known(node, {attrs: names, bases: [], kind: 'class', name: `module ${name}`}, args[0])
     }
 
-    const [obj, attr, dflt] = args
+    const [given, attr, dflt] = args
     const key = asString(attr)
+    // `import config` … `getattr(config, f"{ENV}Config")`: a module of the app imported by name, as import_module gives it.
+    const moduleName = given?.kind === 'unknown' && key !== undefined ? given.name : undefined
+    const module = moduleName === undefined ? undefined : await this.resolveModule(moduleName, 0)
+    const obj = module ? this.known(node, {attrs: module, bases: [], kind: 'class', name: `module ${moduleName}`}) : given
     if (obj?.kind !== 'known' || !isObj(obj.value) || key === undefined || (obj.value.kind !== 'class' && obj.value.kind !== 'instance')) return this.unknown(node, undefined, obj, attr)
     const attrs = obj.value.kind === 'class' ? obj.value.attrs : obj.value.cls.attrs
-    if (callee === 'hasattr') return this.known(node, attrs.has(key), obj)
-    return attrs.get(key) ?? dflt ?? this.unknown(node, `${obj.value.kind === 'class' ? obj.value.name : obj.value.cls.name} has no attribute \`${key}\``)
+    if (callee === 'hasattr') return this.known(node, attrs.has(key), obj, attr)
+    const found = attrs.get(key) ?? dflt
+    // The name picked from an env var's fallback (MOBILIC_ENV unset: "dev"): the value says so (flask-config byFallback).
+    const missingEnv = found ? mergeMissing(found, attr) : undefined
+    return found ? (missingEnv ? {...found, missingEnv} : found) : this.unknown(node, `${obj.value.kind === 'class' ? obj.value.name : obj.value.cls.name} has no attribute \`${key}\``, attr)
   }
 
   /** `int(x)`, `float(x)`, `str(x)`, `bool(x)`: also when passed as a value (`type_cast=int`). */

@@ -76,13 +76,16 @@ async function pyfileConfig(project: PythonProject, modules: readonly PyModule[]
 }
 
 /** The object `from_object` is given, when it is one of the app's classes or modules (or an import string naming one): its UPPER-case names. */
-async function objectNames(project: PythonProject, value: EvalValue | undefined, argName: string | undefined): Promise<{file: string; line: number; name: string; names: ReadonlyMap<string, EvalValue>} | undefined> {
+async function objectNames(project: PythonProject, value: EvalValue | undefined, argName: string | undefined, from?: string): Promise<{file: string; line: number; name: string; names: ReadonlyMap<string, EvalValue>} | undefined> {
   const cls = classOf(value)
   if (cls) return {file: value!.file, line: value!.line, name: cls.name, names: cls.attrs}
   // A module of the app passed by name, or an import string.
   const path = asString(value) ?? argName
   const [mod, attr] = path?.includes(':') ? path.split(':') : [path, undefined]
-  const file = mod ? project.resolve(mod) : undefined
+  // `from . import settings` in a package its own __init__ is still importing (formspree: __init__ imports create_app,
+  // which imports `.settings`): the name stays an import of ".settings", relative to the module that calls from_object.
+  const level = from && !asString(value) ? (/^\.+/.exec(mod ?? '')?.[0].length ?? 0) : 0
+  const file = mod ? project.resolve(mod.slice(level), level, from) : undefined
   const loaded = file ? await project.load(file) : undefined
   const inner = loaded && attr ? classOf(loaded.names.get(attr)) : undefined
   if (loaded && !attr) return {file: file!, line: 1, name: path!, names: loaded.names}
@@ -125,12 +128,15 @@ export async function flaskConfig(project: PythonProject, modules: readonly PyMo
         const fn = c.within
         const param = arg?.kind === 'unknown' ? arg.parameter : undefined
         const readable = (v: EvalValue | undefined): boolean => v !== undefined && (asString(v) !== undefined || classOf(v) !== undefined)
-        const atSites = param && fn && !fn.truncated ? fn.sites.map((site) => site.calls.find((x) => x.line === c.line && x.callee === c.callee)?.args[0]) : []
+        const reached = param && fn && !fn.truncated ? fn.sites.map((site) => site.calls.find((x) => x.line === c.line && x.callee === c.callee)) : []
+        // `if config_class: app.config.from_object(config_class)` when every caller passes none (`create_app()`): it does not run.
+        if (reached.length > 0 && reached.every((x) => x === undefined)) continue
+        const atSites = reached.filter((x) => x !== undefined).map((x) => x.args[0])
         const same = atSites.length > 0 && atSites.every((v) => readable(v) && (asString(v) ?? classOf(v)) === (asString(atSites[0]) ?? classOf(atSites[0])))
         const dflt = param && fn && fn.sites.length === 0 && !fn.truncated ? fn.defaults.get(param) : undefined
         const given = same ? atSites[0] : dflt && readable(dflt) ? dflt : undefined
         const value = given ?? arg
-        const one = await objectNames(project, value, given ? undefined : c.argNames?.[0])
+        const one = await objectNames(project, value, given ? undefined : c.argNames?.[0], m.file)
         if (one) {
           names(one.names, one.file, one.line)
           if (value?.missingEnv?.length) byFallback.push({file: m.file, line: c.line, missing: value.missingEnv, name: one.name})

@@ -73,6 +73,10 @@ function stringMethod(s: string, name: string, args: EvalValue[], receiver: Eval
       return {value: s.toUpperCase()}
     }
 
+    case 'capitalize': {
+      return {value: s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase()}
+    }
+
     case 'strip':
     case 'lstrip':
     case 'rstrip': {
