@@ -1,7 +1,8 @@
 import {bundledProgramMissing, bundlerWithoutGemfile, gemRakeTaskMissing} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import {filesUnder, type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir} from '../model/files.js'
+import {filesUnder, type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir, withPlacedFiles} from '../model/files.js'
+import {placedFiles} from '../model/image-files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
@@ -306,6 +307,11 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     })
   }
 
+  // Files the image's build put at another path of the app (`COPY config/database.docker.yml /app/config/database.yml`):
+  // the type reads them as the image has them, and says so for each one it reads (below, after the analysis).
+  const placed = entry.imageFiles ? placedFiles(entry.imageFiles, input.files, entry.cwd ?? '') : undefined
+  const placedRead = new Set<string>()
+  const cwdFiles = entry.cwd ? withinDir(input.files, entry.cwd) : input.files
   const typeCtx: AnalyzerContext = {
     appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
     command: split.command,
@@ -313,7 +319,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     dynoSize: formation?.size?.value,
     env,
     // A container's command starts in its image's WORKDIR (procfile/container.ts maps it to the repository).
-    files: entry.cwd ? withinDir(input.files, entry.cwd) : input.files,
+    files: placed && placed.size > 0 ? withPlacedFiles(cwdFiles, input.files, new Map([...placed].map(([p, c]) => [p, c.from])), placedRead) : cwdFiles,
     origin,
     processType: entry.name,
     ...(deployHookOf(entry.name) ? {deployHook: true} : {}),
@@ -334,6 +340,12 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   // unreadable, may set any of its numbers.
   const unread = [...(app.unread ?? []), ...unreadSince(input.files, typeMark).filter((u) => !app.unread?.some((a) => a.path === u.path))]
   const found = await analyzeOne(ctx, ctx.versions, diagnostics)
+  for (const path of placedRead) {
+    const c = placed!.get(path)!
+    const dockerfile = entry.imageFiles!.dockerfile
+    diagnostics.push({code: 'missing-config', file: dockerfile, ...(c.line ? {line: c.line} : {}), message: `${entry.name}: ${dockerfile}${c.line ? `:${c.line}` : ''} puts ${c.from} at ${normalizedDir(`${entry.cwd ?? ""}/${path}`)} in the image, so that file is read as the app's ${path}`, processType: entry.name, severity: 'info'})
+  }
+
   const {extrasPerDyno, extrasPerProcess, otherServerPools, typeVersions} = found
   const {analysis, pools} = unread.length === 0 ? found : {analysis: assumeUnreadCounts(found.analysis, unread), pools: found.pools && poolsAssumingUnread(found.pools, unread)}
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))

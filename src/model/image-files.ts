@@ -14,8 +14,13 @@ export interface ImageFiles {
   baseImage: string
   /** The chosen stage's FROM line. */
   line: number
-  /** COPY/ADD from the build context: `from` a repository path from the app root, `to` absolute; later copies last. */
-  copies: {from: string; into: boolean; line?: number; to: string}[]
+  /**
+   * COPY/ADD from the build context: `from` a repository path from the app root, `to` absolute; later copies last.
+   * `ifMissing`: a RUN's `cp -n`, which leaves a file already there.
+   */
+  copies: {from: string; ifMissing?: true; into: boolean; line?: number; to: string}[]
+  /** The stage's WORKDIR (absolute): where the image's command starts, the repository folder the type's files are read from. */
+  workdir?: string
   /**
    * Files RUNs wrote, by absolute path: `path` the readable copy (`DOCKERFILE@/abs`, in the type's FileReader), or why not;
    * `appends` when the first write was `>>` onto a file the image already had (its lines follow that file's).
@@ -79,4 +84,30 @@ export function imageFolderFiles(image: ImageFiles, files: FileReader, dir: stri
 
   for (const w of image.written) if (posix.dirname(w.abs) === dir) names.add(posix.basename(w.abs))
   return [...names].sort()
+}
+
+/**
+ * The files the build put in the WORKDIR's tree from another repository path (`COPY config/database.docker.yml
+ * /app/config/database.yml`; a RUN's `cp x.sample x`): path from `cwd` (the repository folder the WORKDIR is) → the
+ * repository file it holds and the Dockerfile line that put it there. A later copy of the file to its own path puts it
+ * back; a `cp -n` does nothing where the file is already there.
+ */
+export function placedFiles(image: ImageFiles, files: FileReader, cwd: string): Map<string, {from: string; line?: number}> {
+  const out = new Map<string, {from: string; line?: number}>()
+  const dir = image.workdir
+  if (!dir) return out
+  for (const c of image.copies) {
+    if (!files.exists(c.from)) continue
+    const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
+    if (!at.startsWith(dir === '/' ? '/' : `${dir}/`)) continue
+    const rel = posix.relative(dir, at)
+    const repoPath = posix.join(cwd, rel)
+    // Only a file under another name, or over one the repository has there: a file copied in under its own name (a
+    // requirements.txt into the WORKDIR) is what the command's folder mapping already reads.
+    const renamed = posix.basename(c.from) !== posix.basename(at)
+    if (repoPath === c.from) out.delete(rel)
+    else if ((renamed || files.exists(repoPath)) && !(c.ifMissing && (files.exists(repoPath) || out.has(rel)))) out.set(rel, {from: c.from, ...(c.line ? {line: c.line} : {})})
+  }
+
+  return out
 }

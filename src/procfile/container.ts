@@ -93,8 +93,9 @@ function imageFilesOf(image: Image, stage: DockerStage): ImageFiles {
     // `COPY . DEST` (the repository's root, stage.repoAt) first: a file another COPY put under DEST is that copy's.
     copies: [
       ...(stage.repoAt && stage.repoAt !== '/' ? [{from: image.context, into: false, to: stage.repoAt}] : []),
-      ...stage.copies.filter((c) => !c.whenPresent).map((c) => ({from: posix.join(image.context, c.from), into: c.into, ...(c.line ? {line: c.line} : {}), to: c.to})),
+      ...stage.copies.filter((c) => !c.whenPresent).map((c) => ({from: posix.join(image.context, c.from), ...(c.ifMissing ? {ifMissing: c.ifMissing} : {}), into: c.into, ...(c.line ? {line: c.line} : {}), to: c.to})),
     ],
+    workdir: stage.workdir,
     dockerfile: image.file,
     line: stage.line,
     runs: stage.runs ?? [],

@@ -34,7 +34,7 @@ export interface DockerStage {
   baseImage?: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; fromStage?: true; glob?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
+  copies: {from: string; fromStage?: true; glob?: true; ifMissing?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -147,6 +147,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         // it runs in (usesend/useSend: `COPY package.json pnpm-lock.yaml pnpm-workspace.yaml turbo.json ./`, `COPY ./apps/web
         // ./apps/web`): turbo reads the workspace from there, and what it writes keeps the repository's paths.
         const workdir = stage.workdir
+        if (/(?:^|[\s;&|(])(?:\/bin\/)?(?:cp|mv)\s/.test(ins.args)) shellCopies(ins.args, stage, ins.line)
         const atRoot = (c: DockerStage['copies'][number]): boolean => (c.from === 'package.json' || c.from === 'turbo.json') && (c.into ? c.to : posix.dirname(c.to)) === workdir
         if (prune && (stage.repoAt || stage.copies.some((c) => atRoot(c)))) {
           const rest = prune[1]
@@ -193,6 +194,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         // and so is a folder of the PATH every Linux base image has (`COPY --from=builder /app/target/release/api
         // /usr/local/bin`: Docker's COPY puts a file into a destination that is an existing directory).
         const into = dest.endsWith('/') || sources.length > 1 || to === stage.workdir || ['/bin', '/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/sbin', '/usr/sbin'].includes(to)
+        // Copies an earlier stage made below a path this one copies on, kept after this instruction's own (they are on top).
+        const later: DockerStage['copies'] = []
         for (const written of sources) {
           const src = word(written)
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).
@@ -213,6 +216,15 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               : earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`))
                 ? posix.relative(earlier.repoAt, abs)
                 : copiedBy(earlier, abs)
+            // What the earlier stage put below that path from elsewhere in the repository (`COPY config/database.yml.sample
+            // /app/config/database.yml`, a RUN's `cp`) comes along, on top of the repository's own files.
+            if (from !== undefined && !pruned) {
+              for (const c of earlier.copies) {
+                const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
+                if (!c.whenPresent && !c.glob && at !== abs && at.startsWith(abs === '/' ? '/' : `${abs}/`) ) later.push({from: c.from, fromStage: true, ...(c.ifMissing ? {ifMissing: true as const} : {}), into: false, line: c.line ?? ins.line, to: posix.join(to, posix.relative(abs, at))})
+              }
+            }
+
             if (from === undefined) {
               // A folder the earlier stage filled piece by piece (`COPY ./package.json ./`, `COPY ./packages/api ./packages/api`,
               // … with WORKDIR /app, then `COPY --from=build /app /app`): Docker copies a folder's contents, so each piece
@@ -237,6 +249,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
           } else if (!from.startsWith('..')) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to})
         }
 
+        stage.copies.push(...later)
         break
       }
 
@@ -324,6 +337,27 @@ function copiedBy(stage: DockerStage, abs: string): string | undefined {
   }
 
   return undefined
+}
+
+/**
+ * A RUN's `cp SRC DEST` / `mv SRC DEST` of a file the stage holds from the repository (`RUN cp config/database.yml.sample
+ * config/database.yml`, internetee/registry's Dockerfile.staging): DEST then holds that repository file, recorded as a copy
+ * of it (`from` the repository path, `to` absolute). Only a plain command is read: two paths, options of single letters
+ * (`-f`, `-p`; with `-n` only where DEST is not already there: `ifMissing`), no variable, wildcard or redirection; paths from the WORKDIR.
+ */
+function shellCopies(text: string, stage: DockerStage, line: number): void {
+  for (const part of text.split(/&&|\|\||;|\n/)) {
+    const words = part.trim().split(/\s+/).filter(Boolean).map((w) => unquote(w))
+    if (words.length < 3 || !/^(?:\/bin\/)?(?:cp|mv)$/.test(words[0]) || words.some((w) => /[$*?[\]<>|`]/.test(w))) continue
+    const flags = words.slice(1).filter((w) => w.startsWith('-'))
+    const paths = words.slice(1).filter((w) => !w.startsWith('-'))
+    if (paths.length !== 2 || flags.some((f) => !/^-[fpvn]+$/.test(f))) continue
+    const src = posix.resolve(stage.workdir, paths[0])
+    const from = stage.repoAt && (src === stage.repoAt || src.startsWith(`${stage.repoAt}/`)) ? posix.relative(stage.repoAt, src) : copiedBy(stage, src)
+    if (!from) continue
+    const to = posix.resolve(stage.workdir, paths[1])
+    stage.copies.push({from, ...(flags.some((f) => f.includes('n')) ? {ifMissing: true as const} : {}), into: paths[1].endsWith('/') || to === stage.workdir, line, to})
+  }
 }
 
 /**
