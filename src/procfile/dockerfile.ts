@@ -219,9 +219,16 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             // What the earlier stage put below that path from elsewhere in the repository (`COPY config/database.yml.sample
             // /app/config/database.yml`, a RUN's `cp`) comes along, on top of the repository's own files.
             if (from !== undefined && !pruned) {
-              for (const c of earlier.copies) {
-                const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
-                if (!c.whenPresent && !c.glob && at !== abs && at.startsWith(abs === '/' ? '/' : `${abs}/`) ) later.push({from: c.from, fromStage: true, ...(c.ifMissing ? {ifMissing: true as const} : {}), into: false, line: c.line ?? ins.line, to: posix.join(to, posix.relative(abs, at))})
+              const below = earlier.copies.map((c) => ({at: c.into ? posix.join(c.to, posix.basename(c.from)) : c.to, c})).filter(({at, c}) => !c.whenPresent && !c.glob && at !== abs && at.startsWith(abs === '/' ? '/' : `${abs}/`))
+              // A copy the folder's own copy already says (the same repository file at the same place below it) only
+              // matters where it puts back what another copy placed there (`COPY config/database.yml /app/config/database.yml`
+              // after a sample was copied over it); elsewhere it would read as a second mapping of the image's folders.
+              const folder = from
+              const same = ({at, c}: {at: string; c: DockerStage['copies'][number]}) => c.from === posix.join(folder, posix.relative(abs, at))
+              const placedAt = new Set(below.filter((b) => !same(b)).map((b) => b.at))
+              for (const b of below) {
+                if (same(b) && !placedAt.has(b.at)) continue
+                later.push({from: b.c.from, fromStage: true, ...(b.c.ifMissing ? {ifMissing: true as const} : {}), into: false, line: b.c.line ?? ins.line, to: posix.join(to, posix.relative(abs, b.at))})
               }
             }
 

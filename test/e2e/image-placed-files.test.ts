@@ -18,6 +18,7 @@ import {tempApps} from '../helpers/temp-apps.js'
 
 const name = 'rails-image-placed-database-yml'
 const {app} = tempApps(name)
+const workspace = tempApps('node-pnpm-workspace')
 const dockerfile = readFileSync(join(fixture(name), 'Dockerfile'), 'utf8')
 const repoYml = readFileSync(join(fixture(name), 'config/database.yml'), 'utf8')
 const dockerYml = readFileSync(join(fixture(name), 'config/database.docker.yml'), 'utf8')
@@ -50,5 +51,23 @@ describe('files a Dockerfile puts at another path of the app', () => {
     const putBack = app({Dockerfile: dockerfile.replace('RUN bundle exec rails assets:precompile', 'COPY config/database.yml /app/config/database.yml')})
     expect(plan(putBack).type('web').connections).toBe(3)
     expect(repoYml).toContain('pool: 3')
+  })
+
+  it('a folder copied on whose pieces an earlier stage copied under their own paths is not a second map of the image (node-pnpm-workspace: Sequelize max 7, was 5*)', () => {
+    // cjkootch/vex's shape: the deps stage copies each package.json to its own path, the build stage the folders, and the
+    // runtime image the service's package.json and build output into /app with the tools folder beside them. /app is
+    // services/api (its build/index.js from src/index.ts: pool max 7); tools/cli/package.json at /app/tools/cli is the
+    // repository's file at its own place below tools/, not a file placed elsewhere.
+    const dir = workspace.app({
+      Dockerfile: [
+        'FROM node:20-slim AS deps', 'WORKDIR /repo', 'COPY package.json pnpm-workspace.yaml ./', 'COPY services/api/package.json services/api/',
+        'COPY tools/cli/package.json tools/cli/', 'RUN corepack enable && pnpm install --frozen-lockfile', 'FROM deps AS build', 'COPY services ./services',
+        'COPY tools ./tools', 'RUN pnpm --filter api-server run build', 'FROM node:20-slim', 'WORKDIR /app', 'COPY --from=build /repo/services/api/package.json ./',
+        'COPY --from=build /repo/services/api/build ./build', 'COPY --from=build /repo/tools ./tools', 'CMD ["node", "build/index.js"]', '',
+      ].join('\n'),
+    })
+    const r = planJson(join(dir, 'Dockerfile'), ['--plan', 'standard-0', '--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 7, threadsPerProcess: 7})
+    expect(r.total).toBe(7)
   })
 })
