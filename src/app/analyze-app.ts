@@ -70,6 +70,8 @@ export interface AnalyzeInput {
   memo?: AnalysisMemo
   /** The app root's absolute path: with `memo`, what `files` reads from. */
   root?: string
+  /** Called with the process types' names once they are known, before any is analyzed: it may throw (plan.ts: a --scale type that is not one). */
+  typesKnown?: (names: readonly string[]) => void
 }
 
 /** What one process type's analysis found. */
@@ -192,6 +194,7 @@ export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
   // Files read for the whole app (app.json, Gemfile.lock, the platform's manifests) that are there but cannot be read:
   // they may set any type's numbers.
   app.unread = unreadSince(input.files, 0)
+  input.typesKnown?.(entries.map((e) => e.name))
   const processes: ProcessModel[] = []
   const memo = input.memo && input.root !== undefined && !input.running ? memoOf(input.memo, input.dynoSizes) : undefined
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''

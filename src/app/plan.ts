@@ -252,8 +252,6 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     ...(request.root === undefined ? {} : {root: request.root}),
     scale: request.scale,
   })
-  const app = await analyzeApp({...input, memo})
-  append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
   // What says which types run: the Procfile, or heroku.yml / the Dockerfile of a container app, or with
   // neither, the buildpack's default web process (input.procfile.path names it; there is no file to name).
   const procfile = input.container
@@ -261,17 +259,23 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     : isDefaultWebFile(input.procfile.path)
       ? `the app (no Procfile: the ${input.procfile.path})`
       : procfileDisplay(resolve(input.root, input.procfile.path))
+  // A --scale type that is not one is said as soon as the types are known, before they are analyzed (seconds on a large app).
+  const scaledAreTypes = (known: readonly string[]) => {
+    const missing = input.scaledTypes.filter((t) => !known.includes(t))
+    if (known.length === 0 || missing.length === 0) return
+    throw new UsageError(
+      `${request.name === null ? '--scale' : `--scale (app ${request.name})`} names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      `process types in ${procfile}: ${known.join(', ')}`,
+    )
+  }
+
+  const app = await analyzeApp({...input, memo, typesKnown: scaledAreTypes})
+  append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
   if (app.processes.length === 0) throw noProcessTypes(procfile, input.container?.file ?? input.procfile.path, app.diagnostics)
 
   const known = app.processes.map((p) => p.name)
   const hint = `process types in ${procfile}: ${known.join(', ') || '(none)'}`
-  const missing = input.scaledTypes.filter((t) => !known.includes(t))
-  if (missing.length > 0) {
-    throw new UsageError(
-      `${request.name === null ? '--scale' : `--scale (app ${request.name})`} names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
-      hint,
-    )
-  }
+  scaledAreTypes(known)
 
   // The config file's own keys must name real process types too; say where they are.
   const fromConfig = [
