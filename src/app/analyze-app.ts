@@ -322,7 +322,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     dynoSize: formation?.size?.value,
     env,
     // A container's command starts in its image's WORKDIR (procfile/container.ts maps it to the repository).
-    files: placed && placed.size > 0 ? withPlacedFiles(cwdFiles, input.files, new Map([...placed].map(([p, c]) => [p, c.from])), placedRead) : cwdFiles,
+    files: placed && placed.size > 0 ? withPlacedFiles(cwdFiles, input.files, placed, placedRead) : cwdFiles,
     origin,
     processType: entry.name,
     ...(deployHookOf(entry.name) ? {deployHook: true} : {}),

@@ -183,25 +183,32 @@ export function onceForFiles<T>(files: FileReader, key: string, compute: () => T
  * `files` as a container image has them where its build put a repository file at another path (`COPY
  * config/database.docker.yml /app/config/database.yml`, `RUN cp config/database.yml.sample config/database.yml`):
  * `placed` maps such a path (from this reader's folder) to the file it came from (a path from `root`, the app root's
- * reader). Reading it gives that file under its own path, which sources then cite; each placed path read is added to `seen`.
+ * reader; what else model/image-files.ts placedFiles says of it is not read here). Reading it gives that file under its
+ * own path, which sources then cite; each placed path read is added to `seen`.
  */
-export function withPlacedFiles(files: FileReader, root: FileReader, placed: ReadonlyMap<string, string>, seen: Set<string>): FileReader {
-  const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
-  const key = (d: string): string => normalizedDir(d)
+export function withPlacedFiles(files: FileReader, root: FileReader, placed: ReadonlyMap<string, {from: string}>, seen: Set<string>): FileReader {
+  const source = (p: string): string | undefined => placed.get(normalizedDir(p))?.from
   return {
-    exists: (p) => (placed.has(key(p)) ? root.exists(placed.get(key(p))!) : files.exists(p)),
+    exists: (p) => {
+      const from = source(p)
+      return from === undefined ? files.exists(p) : root.exists(from)
+    },
     folders: (d) => files.folders(d),
     list(d) {
-      const more = [...placed.keys()].filter((p) => dirOf(p) === key(d)).map((p) => p.slice(p.lastIndexOf('/') + 1))
+      const dir = normalizedDir(d)
+      const more = [...placed.keys()].filter((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') === dir).map((p) => p.slice(p.lastIndexOf('/') + 1))
       return more.length === 0 ? files.list(d) : [...new Set([...files.list(d), ...more])].sort()
     },
     read(p) {
-      const from = placed.get(key(p))
+      const from = source(p)
       if (from === undefined) return files.read(p)
-      seen.add(key(p))
+      seen.add(normalizedDir(p))
       return root.read(from)
     },
-    search: (p) => (placed.has(key(p)) ? searchedText(root, placed.get(key(p))!) : searchedText(files, p)),
+    search: (p) => {
+      const from = source(p)
+      return from === undefined ? searchedText(files, p) : searchedText(root, from)
+    },
     ...(files.unread ? {unread: files.unread} : {}),
     ...(files.within === undefined ? {} : {within: files.within}),
     ...(files.root ? {root: files.root} : {}),
