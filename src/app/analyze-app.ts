@@ -26,7 +26,7 @@ import {standaloneRackup} from '../languages/ruby/rackup-file.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
-import {resolveDemand} from '../budget/budget.js'
+import {resolveDemands} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {fromAppJson} from '../platform/dokku-builder.js'
 import type {DeployPlatform} from '../platform/deploy-platform.js'
@@ -394,8 +394,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   process.command = entry.command
   process.dynos = dynos
   if (dynoRange) process.dynoRange = dynoRange
-  process.extrasPerDyno = extrasPerDyno.length === 0 ? extrasPerDyno : extrasPerDyno.map((x) => resolveDemand(x, poolsOf))
-  process.extrasPerProcess = extrasPerProcess.length === 0 ? extrasPerProcess : extrasPerProcess.map((x) => resolveDemand(x, poolsOf))
+  process.extrasPerDyno = resolveDemands(extrasPerDyno, poolsOf)
+  process.extrasPerProcess = resolveDemands(extrasPerProcess, poolsOf)
   if (analysis.fork) process.fork = analysis.fork
   if (analysis.greenlets) process.greenlets = true
   if (analysis.eventLoop) process.eventLoop = true

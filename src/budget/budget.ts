@@ -87,6 +87,23 @@ export function resolveDemand(x: Extra, m: PoolsOf): Extra {
   }
 }
 
+/**
+ * resolveDemand over a type's extras. A process whose own connections go to an entry on another server (Solid Queue's
+ * workers with the `queue` database on SQLite) still runs its job threads against every pool the type has here: those
+ * count on this server (processes × Σ min(pool, threads)), its own connections stay listed on the other one, uncounted.
+ */
+export function resolveDemands(xs: Extra[], m: PoolsOf): Extra[] {
+  if (xs.length === 0) return xs
+  return xs.flatMap((x) => {
+    if (!x.demand || x.demand.threads === 0 || m.pools.length === 0 || extraOnServer(x, m)) return [resolveDemand(x, m)]
+    const {database, ...rest} = x
+    const {own, processes, threads} = x.demand
+    const jobs = resolveDemand({...rest, demand: {own: 0, processes, threads}}, m)
+    const away: Extra = {...x, count: {...x.count, value: processes * own}, demand: undefined, reason: `${x.reason}: ${processes > 1 ? `${processes} × ` : ''}${own} of its own`}
+    return [{...jobs, reason: `${jobs.reason}, its job threads on this server's pools (its own ${own} go to ${database})`}, ...(own > 0 ? [away] : [])]
+  })
+}
+
 export function budgetProcess(model: ProcessModel): ProcessBudget {
   const threads = model.threadsPerProcess.value
   const processes = model.processesPerDyno.value

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {budgetProcess, resolveDemand} from '../../src/budget/budget.js'
+import {budgetProcess, resolveDemand, resolveDemands} from '../../src/budget/budget.js'
 import type {Extra, PoolEntry, ProcessModel} from '../../src/model/process.js'
 import {assumed, sourced} from '../../src/model/source.js'
 
@@ -89,5 +89,21 @@ describe('resolveDemand: extras that are processes with pools of their own', () 
   it('its entry not among the pools: its own connections uncapped; no pools at all: left as counted', () => {
     expect(resolveDemand(demand(2, 1, 3, {database: 'jobs'}), pools).count.value).toBe(3 + 3 + 2)
     expect(resolveDemand(demand(2, 3, 4), {otherServerPools: [], pools: []}).count.value).toBe(3 * 6)
+  })
+})
+
+describe('resolveDemands: a process whose own entry is on another server', () => {
+  const away = {otherServerPools: [pool('queue', 5, 'QUEUE_DATABASE_URL')], pools: [pool('primary', 10), pool('cache', 2)]}
+  const group = extra(2 * (3 + 2), {database: 'queue', demand: {own: 2, processes: 2, threads: 3}, kind: 'group'})
+
+  it('its job threads count on every pool here, 2 × (min(10, 3) + min(2, 3)) = 10; its own 2 × 2 stay on the other server', () => {
+    const [here, there] = resolveDemands([group], away)
+    expect([here.count.value, here.database, budgetProcess(model({...away, extrasPerDyno: [here, there]})).extraPerDyno]).toEqual([10, undefined, 10])
+    expect([there.count.value, there.database, there.demand]).toEqual([4, 'queue', undefined])
+  })
+
+  it('no job threads (a dispatcher), or its entry here: resolved as one extra', () => {
+    expect(resolveDemands([extra(3, {database: 'queue', demand: {own: 3, processes: 1, threads: 0}})], away).map((x) => x.count.value)).toEqual([3])
+    expect(resolveDemands([group], {otherServerPools: [], pools: [pool('primary', 10), pool('queue', 4)]}).map((x) => x.count.value)).toEqual([2 * (3 + 4)])
   })
 })

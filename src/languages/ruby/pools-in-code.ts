@@ -238,7 +238,9 @@ function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: Datab
     ? found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
     : Promise.resolve(found).then(async (models) => besideModels(await (await import('./solid-idle.js')).idleSolidDatabases(ctx, server, yml, models.connected ?? [yml.primary]), models))
   // Solid Cache told to use the primary's config (`database: production`): a pool of its own there (solid-idle.ts).
-  const cached = ctx.versions.solid_cache === undefined ? merged : Promise.resolve(merged).then(async (y) => (await import('./solid-idle.js')).solidCacheOnPrimary(ctx, y))
+  const cachedOnly = ctx.versions.solid_cache === undefined ? merged : Promise.resolve(merged).then(async (y) => (await import('./solid-idle.js')).solidCacheOnPrimary(ctx, y))
+  // Solid Queue's connects_to naming the primary (`writing: :primary`): likewise (solid-idle.ts).
+  const cached = ctx.versions.solid_queue === undefined ? cachedOnly : Promise.resolve(cachedOnly).then(async (y) => (await import('./solid-idle.js')).solidQueueOnPrimary(ctx, server, y))
   // Most apps have no Sequel in the bundle: nothing more to read, and the answer stays synchronous.
   if (ctx.versions.sequel === undefined) return cached
   return Promise.resolve(cached).then(async (y) => {

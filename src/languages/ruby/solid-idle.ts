@@ -28,7 +28,7 @@ import {isSymbol} from './evaluate.js'
 import type {DatabaseYmlAnalysis} from './database-yml.js'
 import {type RailsSetting, railsSettings, railsTopSetting} from './rails-config.js'
 import {cableDatabases, cacheDatabases, configFor} from './solid-databases.js'
-import {queueConnectsTo} from './solid-queue.js'
+import {namesPrimary, type QueueConnectsTo, queueConnectsTo, queueRecordEntry} from './solid-queue.js'
 import type {AnalyzerContext} from '../common/types.js'
 
 const LAZY_POOL = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
@@ -83,6 +83,42 @@ export async function solidCacheOnPrimary(ctx: AnalyzerContext, yml: DatabaseYml
 
 const SOLID_CACHE_HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
 
+/** Does this process use SolidQueue::Record (it runs Solid Queue, or Active Job enqueues through it)? */
+async function queueUseIn(ctx: AnalyzerContext, server: string, queueTo: QueueConnectsTo | undefined): Promise<Use> {
+  // SolidQueue::Record calls `connects_to` only when `config.solid_queue.connects_to` is set; without it Solid Queue's
+  // records use ActiveRecord::Base's pool, the primary's (solid_queue app/models/solid_queue/record.rb).
+  if (!queueTo && !queueSettingElsewhere(ctx)) return {used: false, why: `\`config.solid_queue.connects_to\` is not set, so Solid Queue uses the primary database (${QUEUE_RECORD})`}
+  if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
+  const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
+  const adapterName = settingName(adapter)
+  if (adapterName === 'solid_queue' || adapterName === null || adapterName === undefined) return {used: true, why: 'Active Job enqueues through Solid Queue'}
+  const named = queueTo?.name ? `\`config.solid_queue.connects_to\` names it (${queueTo.file}:${queueTo.line}), but ` : ''
+  return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `${named}Active Job's adapter is :${adapterName} and this process does not run Solid Queue`}
+}
+
+/**
+ * Solid Queue told to use the primary's config (`config.solid_queue.connects_to = {database: {writing: :primary}}`, or
+ * the environment's name): SolidQueue::Record calls `connects_to` whenever the setting is there (solid_queue
+ * app/models/solid_queue/record.rb), and ConnectionHandler keeps a pool per owner, so its records have a pool of their
+ * own beside ActiveRecord::Base's, of the primary's size, on the same server — the same as Solid Cache's
+ * (solidCacheOnPrimary). Added in a process that uses Solid Queue (runs it, or enqueues through it); Solid Queue's own
+ * threads name this entry (solid-queue.ts queueDatabase), and job threads check out of every entry as with a `queue` one.
+ */
+export async function solidQueueOnPrimary(ctx: AnalyzerContext, server: string, yml: DatabaseYmlAnalysis): Promise<DatabaseYmlAnalysis> {
+  const queueTo = await queueConnectsTo(ctx)
+  if (!queueTo?.name || !namesPrimary(queueTo.name, ctx.appEnv, yml)) return yml
+  const name = queueRecordEntry(yml.primary)
+  if ([...yml.pools, ...yml.otherServerPools].some((e) => e.database === name)) return yml
+  const use = await queueUseIn(ctx, server, queueTo)
+  if (!use.used) return yml
+  const how = queueTo.name === yml.primary ? `the \`${yml.primary}\` entry` : `\`${queueTo.name}\`, the environment, which find_db_config resolves to its first config, \`${yml.primary}\``
+  const opens = fromDefault(`SolidQueue::Record connects to ${how} (${queueTo.file}:${queueTo.line}) and has a pool of its own on it, beside ActiveRecord::Base's (ConnectionHandler keeps a pool per owner; SolidQueue::Record calls connects_to whenever it is set), used while ${use.why}`, QUEUE_RECORD)
+  const here = yml.pools.find((e) => e.database === yml.primary)
+  if (here) return {...yml, pools: [...yml.pools, {...here, database: name, pool: {...here.pool, via: [...(here.pool.via ?? []), opens]}}]}
+  const away = yml.otherServerPools.find((e) => e.database === yml.primary)
+  return away ? {...yml, otherServerPools: [...yml.otherServerPools, {...away, database: name}]} : yml
+}
+
 interface Use {
   /** Why the entry is used, or why not. */
   why: string
@@ -124,17 +160,7 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
     return known
   }
 
-  const queueUse = async (): Promise<Use> => {
-    // SolidQueue::Record calls `connects_to` only when `config.solid_queue.connects_to` is set; without it Solid Queue's
-    // records use ActiveRecord::Base's pool, the primary's (solid_queue app/models/solid_queue/record.rb).
-    if (!queueTo && !queueSettingElsewhere(ctx)) return {used: false, why: `\`config.solid_queue.connects_to\` is not set, so Solid Queue uses the primary database (${QUEUE_RECORD})`}
-    if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
-    const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
-    const adapterName = settingName(adapter)
-    if (adapterName === 'solid_queue' || adapterName === null || adapterName === undefined) return {used: true, why: 'Active Job enqueues through Solid Queue'}
-    const named = queueTo?.name ? `\`config.solid_queue.connects_to\` names it (${queueTo.file}:${queueTo.line}), but ` : ''
-    return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `${named}Active Job's adapter is :${adapterName} and this process does not run Solid Queue`}
-  }
+  const queueUse = (): Promise<Use> => queueUseIn(ctx, server, queueTo)
 
   const cacheUse = (): Promise<Use> => cacheStoreUse(ctx, cacheNamed)
 

@@ -45,6 +45,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
 import {assumed, describeSourced, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {analyzeDatabaseYml, DATABASE_YML} from './database-yml.js'
 import {readYamlErb, type YamlErb} from './erb.js'
 import {processorsFor} from './processors.js'
 import {isHash, isSymbol} from './evaluate.js'
@@ -205,11 +206,29 @@ export async function queueConnectsTo(ctx: AnalyzerContext): Promise<QueueConnec
   return {file: s.file, line: s.line, ...(name && !s.conditional ? {name} : {})}
 }
 
+/** The entry name of SolidQueue::Record's own pool on the primary's config. */
+export const queueRecordEntry = (primary: string): string => `${primary} (SolidQueue::Record)`
+
+/**
+ * Does a Solid engine's `database`/`writing` name the primary's config? By the entry's name (`:primary`), or by the
+ * environment's (`:production`, not an entry of it), which DatabaseConfigurations#find_db_config resolves to the
+ * environment's first config (`for_current_env? && (env_name == env || name == env)`).
+ */
+export const namesPrimary = (name: string, appEnv: string, yml: {otherServerPools: Array<{database: string}>; pools: Array<{database: string}>; primary: string}): boolean =>
+  name === yml.primary || (name === appEnv && ![...yml.pools, ...yml.otherServerPools].some((e) => e.database === name))
+
 /** Which database Solid Queue's records use: `config.solid_queue.connects_to = {database: {writing: :queue}}` (Rails 8's production.rb). */
 async function queueDatabase(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<string | undefined> {
   const s = await queueConnectsTo(ctx)
   if (!s) return undefined
-  if (s.name) return s.name
+  if (s.name) {
+    if (!ctx.files.read(DATABASE_YML)) return s.name
+    // `writing: :primary` (or the environment's own name): SolidQueue::Record's pool of its own on the primary's config,
+    // an entry beside ActiveRecord::Base's (solid-idle.ts solidQueueOnPrimary).
+    const yml = await analyzeDatabaseYml(ctx)
+    return namesPrimary(s.name, ctx.appEnv, yml) ? queueRecordEntry(yml.primary) : s.name
+  }
+
   diagnostics.push({
     code: 'unknown-config-value',
     file: s.file,
