@@ -11,6 +11,14 @@
  * database.yml. By hand, web: min(5, 3) on primary, cache and queue + min(5, 3 + 1 Solid Cable listener) on cable = 13.
  * With the queue entry's own `host: <%= ENV["QUEUE_HOST"] %>` (another line, another var), queue's server stays unknown:
  * 3 + 3 + 4 = 10, warned.
+ *
+ * The same with a host the file gives a value (`host: <%= ENV.fetch("DB_HOST", "db-proxy") %>`, Budgetlab/anaco's
+ * Kamal deploy: `queue: <<: *production_connection` on its Cloud SQL proxy host) run from a Dockerfile
+ * (`CMD ["./bin/rails", "server"]`), where nothing sets DATABASE_URL unless its env does: the primary connects to
+ * db-proxy and so does every entry on its lines, 13, starred (before: 3, the others "on another server", said in
+ * --explain only). On a buildpack dyno (the Procfile) DATABASE_URL is always set and merged into the primary only, so
+ * the others stay on db-proxy, another server: 3, as before. With DATABASE_URL given on another host the same holds in
+ * the image; on db-proxy itself, 13 unstarred.
  */
 import {describe, expect, it} from 'vitest'
 import {join} from 'node:path'
@@ -19,7 +27,7 @@ import {planJson} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 const {app} = tempApps('rails-8-solid-queue')
-const databaseYml = (queueHost: string): string => `default: &default
+const databaseYml = (queueHost: string, host = '<%= ENV["DB_HOST"] %>'): string => `default: &default
   adapter: postgresql
   encoding: unicode
   max_connections: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>
@@ -27,7 +35,7 @@ const databaseYml = (queueHost: string): string => `default: &default
 production:
   primary: &primary_production
     <<: *default
-    host: <%= ENV["DB_HOST"] %>
+    host: ${host}
     database: harbor_production
   cache:
     <<: *primary_production
@@ -56,5 +64,31 @@ describe('database.yml entries that inherit the primary entry\'s host', () => {
     const r = planJson(join(dir, 'Procfile'), ['--scale', 'web=1,jobs=0'])
     expect(r.type('web').connectionsPerDyno).toBe(10)
     expect(r.codes).toContain('other-server-pools')
+  })
+
+  const dockerfile = 'FROM ruby:3.4-slim\nWORKDIR /rails\nCOPY . .\nCMD ["./bin/rails", "server"]\n'
+  const withValue = databaseYml('', '<%= ENV.fetch("DB_HOST", "db-proxy") %>')
+
+  it('in an image, are on the primary\'s server when they inherit a host with a value and DATABASE_URL has none, starred', () => {
+    const dir = app({'Dockerfile': dockerfile, 'config/database.yml': withValue})
+    const r = planJson(join(dir, 'Dockerfile'), ['--scale', 'web=1'])
+    expect(r.type('web').connectionsPerDyno).toBe(13)
+    const queue = r.type('web').sources['pool.queue']
+    expect(queue.via?.at(-1)).toMatchObject({kind: 'assumed'})
+    expect(JSON.stringify(queue.via?.at(-1))).toContain("the queue entry's host at config/database.yml:9 is the primary entry's own (host db-proxy:5432, and DATABASE_URL has no value here)")
+    expect(r.codes).not.toContain('other-server-pools')
+  })
+
+  it('follow DATABASE_URL\'s host when it has one, and on a buildpack dyno, where the platform sets it: the primary moves, the others stay', () => {
+    const dir = app({'Dockerfile': dockerfile, 'config/database.yml': withValue})
+    const elsewhere = planJson(join(dir, 'Dockerfile'), ['--scale', 'web=1', '--env', 'DATABASE_URL=postgres://u:p@pg.example.com:5432/harbor'])
+    expect(elsewhere.type('web').connectionsPerDyno).toBe(3)
+    expect(elsewhere.type('web').sources['pool.queue']).toBeUndefined()
+    const same = planJson(join(dir, 'Dockerfile'), ['--scale', 'web=1', '--env', 'DATABASE_URL=postgres://u:p@db-proxy:5432/harbor'])
+    expect(same.type('web').connectionsPerDyno).toBe(13)
+    expect(same.type('web').sources['pool.queue'].via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    const dyno = planJson(join(dir, 'Procfile'), ['--scale', 'web=1,jobs=0'])
+    expect(dyno.type('web').connectionsPerDyno).toBe(3)
+    expect(dyno.type('web').sources['pool.queue']).toBeUndefined()
   })
 })

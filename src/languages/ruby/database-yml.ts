@@ -560,14 +560,21 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     // A url, host or port that only env vars with no value here give, written on the very lines the primary entry's are
     // (inherited from it with `<<: *primary_production`, or from one `default:` block both merge): wherever those vars point,
     // they point there for both, so the entry is on the primary's server. Starred: DATABASE_URL, merged into the primary
-    // only, may name another server than those vars (Heroku), which the file cannot say.
-    const primaryEntry = urlEntry === undefined || isPrimary || replica || !found.key.startsWith('unknown server: ') ? undefined : entries.find((e) => e.name === urlEntry)
+    // only, may name another server than those vars (Heroku), which the file cannot say. So too a literal host the
+    // entry inherits on those lines (`queue: <<: *production_connection`, host `db-proxy`) while DATABASE_URL has no value
+    // here to compare it with, in a container image (Kamal, a Dockerfile: nothing there sets DATABASE_URL unless its env
+    // does): the primary entry, counted on the plan, connects there as well. On a buildpack dyno the platform always sets
+    // DATABASE_URL and ActiveRecord merges it into the primary, so such a host is another server than the plan's.
+    const unknownHere = found.key.startsWith('unknown server: ')
+    const sharedHost = !unknownHere && ctx.image !== undefined && found.host !== undefined && primaryHost === undefined && server !== PRIMARY_SERVER
+    const primaryEntry = urlEntry === undefined || isPrimary || replica || !(unknownHere || sharedHost) ? undefined : entries.find((e) => e.name === urlEntry)
     if (primaryEntry) {
       const keys = ['url', 'host', 'port'].filter((k) => Object.hasOwn(entry.config, k) || Object.hasOwn(primaryEntry.config, k))
       const lineOf = (e: typeof entry, k: string): number | undefined => (Object.hasOwn(e.config, k) ? doc.yaml.lineOf([...e.path, k]) : undefined)
       if (keys.length > 0 && keys.every((k) => lineOf(entry, k) !== undefined && lineOf(entry, k) === lineOf(primaryEntry, k))) {
         const at = keys.map((k) => `${k} at ${DATABASE_YML}:${lineOf(entry, k)}`).join(', ')
-        placed = assumed(`the ${entry.name} entry's ${at} ${keys.length === 1 ? 'is' : 'are'} the ${primaryEntry.name} entry's own (${found.key.slice('unknown server: '.length)} here): the same server as ${primaryEntry.name}, counted on the plan's (DATABASE_URL, merged into ${primaryEntry.name} only, could name another; give the vars' values with --env to check)`)
+        const here = unknownHere ? found.key.slice('unknown server: '.length) : `host ${found.host}, and DATABASE_URL has no value`
+        placed = assumed(`the ${entry.name} entry's ${at} ${keys.length === 1 ? 'is' : 'are'} the ${primaryEntry.name} entry's own (${here} here): the same server as ${primaryEntry.name}, counted on the plan's (DATABASE_URL, merged into ${primaryEntry.name} only, could name another; give the ${unknownHere ? "vars' values" : 'value of DATABASE_URL'} with --env to check)`)
         server = PRIMARY_SERVER
       }
     }
