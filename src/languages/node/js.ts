@@ -2947,7 +2947,8 @@ class JsEvaluator {
     if (v && loadedAt) return v.kind === 'known' ? {...v, via: [...(v.file === this.file ? [] : [fromFile(v.file, v.line)]), ...v.via, fromDefault(`ConfigService.get('${key}') reads what the \`load\` factory of ConfigModule.forRoot (${loadedAt}) returns, merged at the root of the config`, NEST_LOAD_REF)]} : v
     if (v && path.length > 0) return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`ConfigService.get('${key}') reads the '${ns}' namespace the app registers with registerAs()`, NEST_CONFIG_REF)]} : v
     const dflt = args[1]
-    if (dflt?.kind === 'known' && !isDict(dflt)) return dflt
+    // The default stands in for an env variable with no value here (as `process.env.X ?? d`): it says which.
+    if (dflt?.kind === 'known' && !isDict(dflt)) return path.length > 0 ? dflt : {...dflt, missingEnv: [...(dflt.missingEnv ?? []), {file: this.file, line: this.line(node), name: key}]}
     return this.unknown(node, path.length > 0 ? `\`${callee}('${key}')\`: no registerAs('${ns}', …) or ConfigModule.forRoot({load}) factory with '${ns}' was read before this module, and ${key} is not an env variable` : `\`${callee}('${key}')\`: ${key} has no value and no default is given`)
   }
 

@@ -107,6 +107,7 @@ const REF = {
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
+  typeormDriverFactory: 'https://github.com/typeorm/typeorm/blob/master/src/driver/DriverFactory.ts',
   // "pool: {min, max}" is passed to knex (Configuration's driverOptions/pool); knex defaults to min 2, max 10.
   mikroOrm: 'https://mikro-orm.io/docs/configuration#connection',
   // "By default, … providers … are singletons: a single instance of the provider is shared across the entire application."
@@ -688,6 +689,37 @@ function typeormPool(opts: EvalValue | undefined, origin: Source, diagnostics: D
   return unread ? {...pool, via: [...(pool.via ?? []), assumed(`TypeORM assigns extra's keys over poolSize, and the extra options at ${extra.file}:${extra.line} cannot be read whole: a max among them would be the pool's size`)]} : pool
 }
 
+/**
+ * TypeORM connects to the database its options' `type` names (DataSource → DriverFactory.create(type)): `sqlite`,
+ * `mysql`, `better-sqlite3`… open no PostgreSQL connection. A type the code writes out is another database: its pool is
+ * listed there, not counted. One the code falls back to because an env var has no value here
+ * (`configService.get('DATABASE_DRIVER', 'sqlite')`, `process.env.DB_TYPE === 'postgres' ? pgOptions : sqliteOptions`) is
+ * what a deploy on PostgreSQL sets: the pool is counted, labelled, and the variable named (as Laravel's DB_CONNECTION
+ * fallback and Django's sqlite default are).
+ */
+function typeormDatabase(file: string, c: JsCall, opts: EvalValue | undefined, pool: Sourced<number>, diagnostics: Diagnostic[]): {pool: Sourced<number>; server?: string} {
+  const type = entry(opts, 'type')
+  const name = asString(type)
+  if (name === undefined || /^(postgres|cockroachdb|aurora-postgres)$/.test(name)) return {pool}
+  const vars = [...new Set([...(type?.missingEnv ?? []), ...(opts?.missingEnv ?? [])].map((m) => m.name))]
+  if (vars.length === 0) {
+    const at = type?.kind === 'known' ? type.via.find((v) => v.kind === 'env' || v.kind === 'file') : undefined
+    const where = at?.kind === 'file' ? ` (${at.file}:${at.line})` : at?.kind === 'env' ? ` (${at.name})` : ''
+    return {pool: {...pool, via: [...(pool.via ?? []), fromDefault(`TypeORM's type is '${name}'${where}: DriverFactory opens that database's driver, so this pool is on it, not PostgreSQL`, REF.typeormDriverFactory)]}, server: `${name} database (TypeORM type), ${NOT_POSTGRES}`}
+  }
+
+  const have = vars.length === 1 ? 'has' : 'have'
+  diagnostics.push({
+    code: 'unresolved-env',
+    file,
+    fix: `give ${vars.join(' and ')} as the deploy does (\`--env ${vars[0]}=…\`): with ${name} the process opens no PostgreSQL connection`,
+    line: c.line,
+    message: `TypeORM's type here is ${name} only because ${vars.join(', ')} ${have} no value; a deploy on PostgreSQL sets ${vars.length === 1 ? 'it' : 'them'}, so this pool is counted as PostgreSQL's`,
+    severity: 'warning',
+  })
+  return {pool: {...pool, via: [...(pool.via ?? []), assumed(`TypeORM's type is ${name} only because ${vars.join(', ')} ${have} no value here; counted as the PostgreSQL pool a deploy on PostgreSQL opens`)]}}
+}
+
 /** Options passed as something conncalc cannot read (an imported object, a function's result): the default is used, and said. */
 function unreadOptions(file: string, c: JsCall, v: EvalValue | undefined, what: string, dflt: string): Diagnostic {
   const reason = v?.kind === 'unknown' ? v.reason : 'not an object literal'
@@ -1260,14 +1292,16 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        add('typeorm', m.file, c, typeormPool(withOrmconfig(opts, ormconfig), origin, diagnostics))
+        const options = withOrmconfig(opts, ormconfig)
+        const {pool, server} = typeormDatabase(m.file, c, options, typeormPool(options, origin, diagnostics), diagnostics)
+        add('typeorm', m.file, c, pool, server)
       } else if (TYPEORM_CONNECT.test(c.callee) && ((c.args.length > 0 && asString(c.args[0]) === undefined) || (c.args.length === 0 && ormconfig))) {
         // TypeORM ≤ 0.2: `await createConnection({type: 'postgres', url, …})` (or `new Connection(options)`) opens the
         // pool at once, as DataSource.initialize() does in 0.3; the same options (poolSize, extra.max). With no options
         // it reads the app's ormconfig (typeormConfig); with a name, not read here.
         const opts = c.args.length > 0 ? withOrmconfig(c.args[0], ormconfig) : ormconfig!.options
-        const pool = typeormPool(opts, origin, diagnostics)
-        add('typeorm', m.file, c, c.args.length > 0 ? pool : {...pool, via: [...(pool.via ?? []), fromDefault(`createConnection() with no options reads ${ormconfig!.file}`, TYPEORM_OPTIONS_READER)]})
+        const {pool, server} = typeormDatabase(m.file, c, opts, typeormPool(opts, origin, diagnostics), diagnostics)
+        add('typeorm', m.file, c, c.args.length > 0 ? pool : {...pool, via: [...(pool.via ?? []), fromDefault(`createConnection() with no options reads ${ormconfig!.file}`, TYPEORM_OPTIONS_READER)]}, server)
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns; with
         // {useClass: X} (or useExisting) what X's createTypeOrmOptions() returns (@nestjs/typeorm TypeOrmOptionsFactory).
@@ -1281,7 +1315,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics), undefined, isDict(options) ? options : undefined)
+        const read = typeormPool(isDict(options) ? options : undefined, origin, diagnostics)
+        const {pool, server} = isDict(options) ? typeormDatabase(m.file, c, options, read, diagnostics) : {pool: read, server: undefined}
+        add('typeorm', m.file, c, pool, server, isDict(options) ? options : undefined)
       } else if (/^@nestjs\/sequelize\.SequelizeModule\.forRoot(Async)?$|^@mikro-orm\/nestjs\.MikroOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // @nestjs/sequelize makes `new Sequelize(options)` (pool.max, Sequelize's default 5); @mikro-orm/nestjs runs
         // MikroORM.init(options), whose SQL drivers open a knex pool of options.pool (knex's default max 10).
