@@ -49,9 +49,12 @@ export class Env {
     return undefined
   }
 
-  /** Every variable name set in some layer, for readers that match names by pattern (`ConnectionStrings__*`). */
+  /**
+   * Every variable name set in some layer and not unset above it (a script's `unset X` over the --env X), for readers that
+   * match names by pattern (`ConnectionStrings__*`): each has a value (get).
+   */
   names(): string[] {
-    return [...new Set(this.layers.flatMap((l) => [...l.vars.keys()]))]
+    return [...new Set(this.layers.flatMap((l) => [...l.vars.keys()]))].filter((n) => this.get(n) !== undefined)
   }
 
   /**

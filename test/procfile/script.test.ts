@@ -222,6 +222,15 @@ describe('followCommand: what stays up', () => {
     expect(again.processes[0].env.get('MODE')?.value).toBe('b')
   })
 
+  it('a variable the script unsets beside branches the env does not decide: the ways are told apart, no crash', async () => {
+    // usememos/memos scripts/entrypoint.sh: `unset MEMOS_ENTRYPOINT_SWITCHED` after an `if` on `$(id -u)`; with the
+    // variable given (--env) each way's env listed it by name with no value and conncalc stopped with exit 3.
+    const entry = '#!/bin/sh\nif [ "$(id -u)" = "0" ] && [ -z "${SWITCHED:-}" ]; then\n  export SWITCHED=1\n  exec su-exec app "$0" "$@"\nfi\nunset SWITCHED\nval="$(printenv DSN)"\nif [ -n "$val" ]; then\n  export DSN="$val"\nfi\nexec "$@"\n'
+    const r = (await follow('./entry.sh gunicorn app:app', {'entry.sh': entry}, {SWITCHED: '1'}))!
+    expect(r.argvs).toContain('gunicorn app:app')
+    expect(r.processes.every((p) => p.env.get('SWITCHED') === undefined)).toBe(true)
+  })
+
   it('a script argument from a variable with no value here is not known: a test or assignment on it is undecided', async () => {
     // A clock loop calls a backup script with the database URL; the script exits when its argument is empty.
     const files = {
