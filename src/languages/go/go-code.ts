@@ -155,6 +155,23 @@ export interface GoSite {
   value?: EvalValue
   /** pgx v3 `NewConnPool(pgx.ConnPoolConfig{MaxConnections: n})`, go-pg `pg.Connect(&pg.Options{PoolSize: n})`: the size given, when read. */
   max?: EvalValue
+  /** The call runs only when a value is one of some strings (driverGuard): `case "postgres":` of `switch cfg.Driver`. */
+  guard?: GoGuard
+}
+
+/**
+ * A branch a call runs in only when an expression is one of some strings: `switch profile.Driver { case "postgres": … }`,
+ * `if t == "postgres" { … }`, or after `if t != "postgres" { return … }`; in the function itself or in every caller of it.
+ */
+export interface GoGuard {
+  /** The strings the branch runs for. */
+  arms: string[]
+  file: string
+  line: number
+  /** The expression compared, as written. */
+  operand: string
+  /** Its value, when conncalc evaluates it. */
+  value?: EvalValue
 }
 
 export interface GoCode {
@@ -334,7 +351,8 @@ export class GoFile {
           const names = [...new Set(v.missingEnv.map((m) => m.name))]
           // app.json requiring the variable with no value: the deployer sets it, so the app's fallback is an assumption.
           const deployer = names.map((name) => this.input.env.deployerSets(name)).filter((x): x is Source => x !== undefined)
-          return this.known(n, f.value, [fromFile(this.path, fallback.line), ...deployer], [f])
+          // The unset variables stay named (missingEnv): they are what would change the value.
+          return this.known(n, f.value, [fromFile(this.path, fallback.line), ...deployer], [f, v])
         } finally {
           this.evaluating.delete(n.text)
         }
@@ -772,6 +790,25 @@ export class GoFile {
     } finally {
       active.delete(key)
     }
+  }
+
+  /** The calls of this file's package's function `fnName` in the code read: by name in its package, qualified elsewhere. */
+  callsOf(fnName: string): {call: TsNode; file: GoFile}[] {
+    const index = this.input.index
+    const self = index?.files.find((f) => f.file === this)
+    if (!index || !self) return []
+    const pkg = this.input.module ? (self.dir === '' ? this.input.module : `${this.input.module}/${self.dir}`) : undefined
+    const out: {call: TsNode; file: GoFile}[] = []
+    for (const entry of index.files) {
+      if (!entry.root.text.includes(fnName)) continue
+      for (const c of (entry.calls ??= entry.root.descendantsOfType('call_expression'))) {
+        const callee = c?.childForFieldName('function')
+        const same = callee?.type === 'identifier' && callee.text === fnName && entry.dir === self.dir
+        if (c && (same || (pkg !== undefined && entry.file.qualified(callee ?? null) === `${pkg}.${fnName}`))) out.push({call: c, file: entry.file})
+      }
+    }
+
+    return out
   }
 
   /**
@@ -1361,7 +1398,7 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
       if (field === 'SetMaxOpenConns' && !q) {
         // A cap set only for another database's driver (`if driver == "sqlite" { db.SetMaxOpenConns(1) }`, TwiN/gatus)
         // does not size the PostgreSQL pool.
-        if (!otherDriverBranch(n)) out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null)})
+        if (!otherDriverBranch(n)) out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null), ...guardOf(file, n)})
       } else if (q) {
         const pkg = q.slice(0, q.lastIndexOf('.'))
         const fnName = q.slice(q.lastIndexOf('.') + 1)
@@ -1369,7 +1406,7 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
         // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
         const driver = opener?.fns.test(fnName) && args.length === 2 && args[0]?.type === 'interpreted_string_literal' ? args[0].text.slice(1, -1) : undefined
         if (driver !== undefined && OTHER_SQL_DRIVERS.test(driver)) out.otherOpened.push({driver, file: file.path, lib: opener!.lib, line: line(n)})
-        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
+        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {}), ...guardOf(file, n)})
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         // gobuffalo/pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})`: Open calls SetMaxOpenConns(Pool) (pop.ts).
@@ -1379,7 +1416,7 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
           // New(ctx, url), Connect(ctx, url), ParseConfig(url): the URL may carry pool_max_conns.
           const url = args[fnName === 'ParseConfig' ? 0 : 1] ?? null
-          out.opened.push({file: file.path, lib: 'pgxpool', line: line(n), value: file.evaluate(url)})
+          out.opened.push({file: file.path, lib: 'pgxpool', line: line(n), value: file.evaluate(url), ...guardOf(file, n)})
         }
       }
     } else if (n.type === 'assignment_statement' && pgxpoolFile) {
@@ -1392,6 +1429,77 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
       }
     }
   }
+}
+
+/** A call's driverGuard, with its operand evaluated, as a GoSite's `guard`. */
+function guardOf(file: GoFile, call: TsNode): {guard?: GoGuard} {
+  const g = driverGuard(file, call, 0)
+  if (!g) return {}
+  const value = g.file.evaluate(g.operand)
+  return {guard: {arms: g.arms, file: g.file.path, line: line(g.at), operand: g.operand.text, ...(value ? {value} : {})}}
+}
+
+/**
+ * The branch a call runs in only when an expression is one of some string literals (GoGuard): a `case "a", "b":` of a
+ * switch on it, the consequence of `if X == "a"` (either side), or a statement after `if X != "a" { … return }` in the
+ * same block. Not found in the call's function, it is its callers' (a function declaration of the module, called by name
+ * in the code read), when every caller is in such a branch on the same expression (up to three calls up).
+ */
+function driverGuard(file: GoFile, call: TsNode, depth: number): undefined | {arms: string[]; at: TsNode; file: GoFile; operand: TsNode} {
+  const compared = (cond: TsNode | null, op: '==' | '!='): undefined | {arm: string; operand: TsNode} => {
+    while (cond?.type === 'parenthesized_expression') cond = cond.namedChildren[0] ?? null
+    if (cond?.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== op) return undefined
+    const a = cond.childForFieldName('left')
+    const b = cond.childForFieldName('right')
+    if (b?.type === 'interpreted_string_literal' && a && a.type !== 'interpreted_string_literal') return {arm: b.text.slice(1, -1), operand: a}
+    if (a?.type === 'interpreted_string_literal' && b && b.type !== 'interpreted_string_literal') return {arm: a.text.slice(1, -1), operand: b}
+    return undefined
+  }
+
+  const returns = (body: TsNode | null): boolean => {
+    const list = body?.namedChildren.find((c) => c?.type === 'statement_list') ?? body
+    const last = list?.namedChildren.filter((c) => c?.type !== 'comment').at(-1)
+    return last?.type === 'return_statement' || (last?.type === 'expression_statement' && /^(log\.Fatal|panic\(|os\.Exit\()/.test(last.text))
+  }
+
+  let child: TsNode = call
+  for (let up = call.parent; up; child = up, up = up.parent) {
+    if (up.type === 'expression_case') {
+      const tag = up.parent?.type === 'expression_switch_statement' ? up.parent.childForFieldName('value') : null
+      // String literals, or constants that are (`case storage.TypePostgres:` with `TypePostgres Type = "postgres"`).
+      const values = (up.childForFieldName('value')?.namedChildren ?? []).map((v) => (v?.type === 'interpreted_string_literal' ? v.text.slice(1, -1) : file.evaluate(v)))
+      const arms = values.length > 0 && values.every((v) => typeof v === 'string' || (v?.kind === 'known' && typeof v.value === 'string')) ? values.map((v) => (typeof v === 'string' ? v : String((v as {value: string}).value))) : undefined
+      if (tag && arms) return {arms, at: up, file, operand: tag}
+    }
+
+    if (up.type === 'if_statement' && up.childForFieldName('consequence')?.id === child.id) {
+      const c = compared(up.childForFieldName('condition'), '==')
+      if (c) return {arms: [c.arm], at: up, file, operand: c.operand}
+    }
+
+    if (up.type === 'statement_list' || up.type === 'block') {
+      // `if t != "postgres" { return … }` before this statement: what follows runs only for "postgres".
+      for (let prev = child.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+        if (prev.type !== 'if_statement' || prev.childForFieldName('alternative')) continue
+        const c = compared(prev.childForFieldName('condition'), '!=')
+        if (c && returns(prev.childForFieldName('consequence'))) return {arms: [c.arm], at: prev, file, operand: c.operand}
+      }
+    }
+
+    if (up.type === 'method_declaration' || up.type === 'func_literal') return undefined
+    if (up.type === 'function_declaration') {
+      const name = up.childForFieldName('name')?.text
+      if (!name || name === 'main' || depth >= 3) return undefined
+      const callers = file.callsOf(name)
+      if (callers.length === 0) return undefined
+      const guards = callers.map((c) => driverGuard(c.file, c.call, depth + 1))
+      const first = guards[0]
+      if (!first || guards.some((g) => !g || g.operand.text !== first.operand.text)) return undefined
+      return {...first, arms: [...new Set(guards.flatMap((g) => g!.arms))]}
+    }
+  }
+
+  return undefined
 }
 
 /**

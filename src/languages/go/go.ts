@@ -14,6 +14,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {GoCode, GoSite} from './go-code.js'
+import type {EvalValue} from '../python/values.js'
 
 import {assumed, derivedFrom, fromDefault, fromFact, fromFile, type Source, type Sourced, sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
@@ -39,6 +40,8 @@ const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 // "The import declaration … enables access to exported identifiers of that package" (a program is the packages main imports, transitively).
 const GO_IMPORTS = 'https://go.dev/ref/spec#Import_declarations'
+// "A switch statement … case expressions … are evaluated left-to-right and top-to-bottom; the first one that equals the switch expression triggers execution of the statements of the associated case".
+const GO_SWITCH = 'https://go.dev/ref/spec#Expression_switches'
 /** sql.Open: "Open opens a database specified by its database driver name and a driver-specific data source name". */
 const SQL_OPEN = 'https://pkg.go.dev/database/sql#Open'
 
@@ -345,6 +348,37 @@ function capsElsewhere(files: AnalyzerContext['files'], read: string[]): Site[] 
   return moduleScan(files).caps.filter((c) => !readSet.has(c.file))
 }
 
+/** The quoted strings, joined with "or". */
+const either = (arms: string[]): string => arms.map((a) => JSON.stringify(a)).join(' or ')
+
+/**
+ * Opens and caps of the PostgreSQL pool that run only for a database type the app does not choose (GoGuard: `case
+ * "postgres":` of `switch cfg.Driver` whose value is the app's default "sqlite") are left out of the code read. When they
+ * were all of it, the process opens no PostgreSQL connection: 0, said (not-postgresql), with what would choose PostgreSQL.
+ */
+function unchosenDatabase(ctx: AnalyzerContext, code: GoCode, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+  const off = (s: GoSite): boolean => s.guard?.value?.kind === 'known' && typeof s.guard.value.value === 'string' && !s.guard.arms.includes(s.guard.value.value)
+  const skipped = [...code.opened, ...code.maxOpen, ...code.maxConns].filter((s) => off(s))
+  // Only a branch on the database's kind decides it (`case "postgres":`, not `if env == "production"`, which a deploy sets);
+  // a `case "mysql":` arm's SetMaxOpenConns is another database's, left out with it but named by none.
+  const pg = skipped.filter((s) => s.guard!.arms.some((a) => /^(postgres(ql)?|pgx?|psql|cockroach(db)?)$/i.test(a)))
+  if (pg.length === 0) return undefined
+  code.opened = code.opened.filter((s) => !off(s))
+  code.maxOpen = code.maxOpen.filter((s) => !off(s))
+  code.maxConns = code.maxConns.filter((s) => !off(s))
+  if (code.opened.length > 0 || code.maxOpen.length > 0 || code.maxConns.length > 0) return undefined
+  const g = pg[0].guard!
+  const v = g.value as EvalValue & {kind: 'known'}
+  const names = [...new Set((v.missingEnv ?? []).map((m) => m.name))]
+  const sites = pg.slice(0, 3).map((s) => `${s.file}:${s.line}`).join(', ')
+  const why = `\`${g.operand}\` is ${JSON.stringify(v.value)} here${v.file === g.file && v.line === g.line ? '' : ` (${v.file}:${v.line})`}, and the PostgreSQL pool the code opens (${sites}) runs only when it is ${either(g.arms)} (${g.file}:${g.line}): this process opens no PostgreSQL connection`
+  const via: Source[] = [...(v.file === g.file && v.line === g.line ? [] : [fromFile(v.file, v.line)]), ...v.via, fromDefault(why, GO_SWITCH)]
+  if (!code.complete) via.push(assumed(`not every package \`${ctx.command.argv[0] ?? ''}\` imports was read: a PostgreSQL pool elsewhere would not be counted`))
+  const fix = `if it runs on PostgreSQL, set what makes \`${g.operand}\` ${either(g.arms)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, e.g. --env ${names[0] ?? 'VAR'}=${g.arms[0]}`
+  diagnostics.push({code: 'not-postgresql', file: g.file, fix, line: g.line, message: `${ctx.processType}: ${why}; 0 counted`, processType: ctx.processType, severity: 'info'})
+  return sourced(0, fromFile(g.file, g.line), via)
+}
+
 export const go: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const mod = ctx.files.read('go.mod')
@@ -355,6 +389,8 @@ export const go: ServerAnalyzer = {
     const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: where.dirs, env: ctx.env, files: ctx.files, module, nproc: ctx.dyno?.nproc, viper: viperValue})
     const diagnostics: Diagnostic[] = [...where.diagnostics, ...code.diagnostics]
     const processes = sourced(1, fromFact('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
+    const notChosen = unchosenDatabase(ctx, code, diagnostics)
+    if (notChosen) return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: notChosen}
     const pools: PoolEntry[] = []
     // pop connections whose Pool is 0, unset or unread: database/sql's pool with no cap (or one conncalc cannot read).
     const popUncapped: (GoSite & {unread?: GoSite})[] = []
