@@ -133,10 +133,15 @@ function groupsLeftOut(ctx: AnalyzerContext, gem: string): {diagnostic: Diagnost
   // An image built from a Dockerfile (heroku.yml, Fly) installs the groups its Dockerfile says: not judged. A Dockerfile
   // beside a Procfile alone is not what Heroku builds (its buildpacks are).
   if (['heroku.yml', 'heroku.yaml', 'fly.toml'].some((f) => ctx.files.exists(f))) return undefined
+  // So does a type run in an image (`--procfile Dockerfile`, Kamal): Bundler installs every group unless BUNDLE_WITHOUT
+  // (the image's ENV, as Rails' generated Dockerfile sets it) or a `bundle config set without` says otherwise; judged
+  // only by an env value (sul-dlss/sdr-api's `bundle config set without 'production'` installs its development puma).
+  const configured = ctx.env.get('BUNDLE_WITHOUT')?.value
+  if (ctx.image && configured === undefined) return undefined
   const gemfile = ctx.files.read('Gemfile')?.text
   const lock = ctx.files.read('Gemfile.lock')?.text
   if (!gemfile || !lock) return undefined
-  const without = new Set((ctx.env.get('BUNDLE_WITHOUT')?.value ?? BUNDLE_WITHOUT_DEFAULT).split(/[:\s,]+/).filter((g) => g !== ''))
+  const without = new Set((configured ?? BUNDLE_WITHOUT_DEFAULT).split(/[:\s,]+/).filter((g) => g !== ''))
   // Left out when the Gemfile declares it only in such groups (or not at all) and every gem that depends on it is left out
   // too: Bundler installs a gem an installed gem needs, whatever its own group.
   const leftOut = (name: string, depth: number): boolean => {
@@ -151,14 +156,14 @@ function groupsLeftOut(ctx: AnalyzerContext, gem: string): {diagnostic: Diagnost
   const word = ctx.command.argv[0] ?? gem
   const groups = [...new Set(gemGroups(gemfile, gem) ?? [])]
   const where = groups.length > 0 ? `the Gemfile puts ${gem} only in the ${groups.join(', ')} group${groups.length === 1 ? '' : 's'}` : `${gem} comes only with gems the Gemfile puts in groups left out`
-  const why = `${where}, which Bundler installs without on the platform (BUNDLE_WITHOUT "${[...without].join(':')}")`
+  const why = `${where}, which Bundler installs without ${ctx.image ? 'in the image' : 'on the platform'} (BUNDLE_WITHOUT "${[...without].join(':')}")`
   return {
     diagnostic: {
       code: 'missing-config',
       file: ctx.origin?.file,
       fix: `move gem "${gem}" out of the ${groups.join('/') || 'development/test'} group, or drop this process type from the Procfile (it is a development tool)`,
       line: ctx.origin?.line,
-      message: `${ctx.processType}: \`bundle exec ${word}\`, but ${why} (${RUBY_BUILDPACK}): Bundler stops with "bundler: command not found: ${word}", so the process exits at start; conncalc counts it as if it ran (starred)`,
+      message: `${ctx.processType}: \`bundle exec ${word}\`, but ${why}${ctx.image ? '' : ` (${RUBY_BUILDPACK})`}: Bundler stops with "bundler: command not found: ${word}", so the process exits at start; conncalc counts it as if it ran (starred)`,
       processType: ctx.processType,
       severity: 'error',
     },

@@ -6,6 +6,11 @@
  * e2e/bundle-exec-missing-gem). Not said when the groups are installed (BUNDLE_WITHOUT set otherwise), when an
  * installed gem depends on it, or when an image is built instead (heroku.yml).
  *
+ * A type run in an image (`--procfile Dockerfile`) installs what the Dockerfile says: Bundler's own default is every
+ * group, so with no BUNDLE_WITHOUT in the image's env nothing is said (sul-dlss/sdr-api: `RUN bundle config set without
+ * 'production'` then `bundle install`, puma in `group :development`, was a false error and exit 1); an image that sets
+ * `ENV BUNDLE_WITHOUT="development"` (Rails' generated Dockerfile) leaves it out, said as before.
+ *
  * App (temp): Rails 7.1, puma -t 5:5 (5), `guard: bundle exec guard` (unknown program: 1*), guard and guard-livereload
  * (which depends on guard) in `group :development`. By hand: web 5; guard exits at start (0; counted 1* as if it ran).
  */
@@ -68,5 +73,15 @@ describe('bundle exec of a gem only in the development group', () => {
     const brought = run({'Gemfile': gemfile("gem 'guard-shell'"), 'Gemfile.lock': lock('    guard-shell (0.7.2)\n      guard (>= 2.0.0)\n')})
     expect(devGroupError(brought)).toBeUndefined()
     expect(devGroupError(run({'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n'}))).toBeUndefined()
+  })
+
+  it('in an image, judged by the image\'s BUNDLE_WITHOUT only', () => {
+    const image = (env: string) => planJson(join(app({...files, Dockerfile: `FROM ruby:3.3\nWORKDIR /app\nCOPY . .\n${env}RUN bundle config set without 'production' && bundle install\nCMD ["bundle", "exec", "guard"]\n`}), 'Dockerfile'), ['--plan', 'standard-0', '--scale', 'web=1'])
+    const all = image('')
+    expect(all.exit).toBe(0)
+    expect(all.diagnostics.filter((d) => d.code === 'missing-config' && d.severity === 'error')).toEqual([])
+    const left = image('ENV BUNDLE_WITHOUT="development"\n')
+    expect(left.exit).toBe(1)
+    expect(left.diagnostics.find((d) => d.code === 'missing-config' && d.severity === 'error')?.message).toContain('the Gemfile puts guard only in the development group, which Bundler installs without in the image (BUNDLE_WITHOUT "development")')
   })
 })
