@@ -440,7 +440,6 @@ function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, run
   return formation?.range ? {dynoRange: formation.range, dynos} : {dynos}
 }
 
-/** What the types of one app share. */
 /** The pick of buildpack behind a default web process, when it is conncalc's and not Heroku's detection's (platform/language.ts). */
 function buildpackPicked(input: AnalyzeInput, entries: {file: string}[]): {buildpackPicked?: Source} {
   if (input.running || input.container || !entries.some((e) => isDefaultWebFile(e.file))) return {}
@@ -448,6 +447,7 @@ function buildpackPicked(input: AnalyzeInput, entries: {file: string}[]): {build
   return pick.source?.kind === 'assumed' && pick.language !== undefined && pick.all[0] !== pick.language ? {buildpackPicked: pick.source} : {}
 }
 
+/** What the types of one app share. */
 interface AppFacts {
   appJson: {layer?: EnvLayer}
   /** Built from a Dockerfile (heroku.yml, or a lone Dockerfile): no buildpack layers. */
@@ -817,12 +817,6 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
 }
 
 /**
- * The gem versions a command sees from the folder it runs in: Bundler looks for the Gemfile
- * from the working directory up (Bundler::SharedHelpers#find_gemfile, `search_up`), and the
- * lock file sits beside it. So `cd backend && bundle exec sidekiq` runs backend/Gemfile.lock's
- * Sidekiq, not the root's; a Gemfile with no lock beside it leaves the versions unknown.
- */
-/**
  * `rails server` whose bin/rails points APP_PATH at an application in another folder: Rails changes into
  * that folder before the server starts (languages/ruby/rails-app-root.ts), so its files are read from there.
  */
@@ -846,6 +840,12 @@ function withRailsRoot(ran: InRoot, found: RailsAppRoot | undefined): InRoot {
   }
 }
 
+/**
+ * The gem versions a command sees from the folder it runs in: Bundler looks for the Gemfile
+ * from the working directory up (Bundler::SharedHelpers#find_gemfile, `search_up`), and the
+ * lock file sits beside it. So `cd backend && bundle exec sidekiq` runs backend/Gemfile.lock's
+ * Sidekiq, not the root's; a Gemfile with no lock beside it leaves the versions unknown.
+ */
 function bundleVersions(files: FileReader, cwd: string | undefined, outer: Record<string, string>): Record<string, string> {
   const parts = (cwd ?? '').split('/').filter((x) => x !== '' && x !== '.')
   if (parts.includes('..')) return outer

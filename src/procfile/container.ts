@@ -107,7 +107,6 @@ function imageFilesOf(image: Image, stage: DockerStage): ImageFiles {
   }
 }
 
-/** Read heroku.yml and the Dockerfiles it names. */
 /** A stage the user chose (--docker-target, config dockerTarget): built where no deploy file names one, and said. */
 export interface StageChoice {
   /** Where it was chosen: `--docker-target web-prod`, `conncalc.yml:4`. */
@@ -117,6 +116,7 @@ export interface StageChoice {
   used?: boolean
 }
 
+/** Read heroku.yml and the Dockerfiles it names. */
 export function herokuYmlApp(files: FileReader, path = 'heroku.yml', chosen?: StageChoice): ContainerApp | ContainerError {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}

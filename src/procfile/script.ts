@@ -55,7 +55,6 @@ import {copiedPath, type ImageFiles} from '../model/image-files.js'
 import {fpmDaemonizes} from '../languages/php/fpm-pools.js'
 import {posix} from 'node:path'
 
-/** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
 export interface ScriptAssumption {
   file: string
@@ -63,6 +62,7 @@ export interface ScriptAssumption {
   message: string
 }
 
+/** One process the script leaves running in the dyno. */
 export interface ScriptProcess {
   /** Labelled assumptions that led to it (an `if` conncalc could not decide). */
   assumptions: ScriptAssumption[]
@@ -184,11 +184,6 @@ function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
 }
 
 /**
- * Follow what a Procfile command runs when it is more than one command: a shell
- * script in the repo, commands sent to the background with `&`, or a `cd`.
- * Undefined when the line is one plain command (the Procfile reader has it all).
- */
-/**
  * What is said when a server that puts itself in the background and returns is all a command leaves running: its
  * daemonizing flag (`php-fpm -D`, `unicorn -D`), or, for PHP-FPM in an image with neither -F nor -D, php-fpm.conf's
  * daemonize (yes unless the image says no: fpm-pools.ts). The command returns, so the dyno or container stops.
@@ -202,6 +197,11 @@ export function daemonizedAway(argv: readonly string[], image?: {files: FileRead
   return `\`${argv.join(' ')}\` forks into the background and returns (${how}), and nothing else runs in the foreground: ${where}; counted as if it stayed in the foreground. To run it in the foreground, ${fix}`
 }
 
+/**
+ * Follow what a Procfile command runs when it is more than one command: a shell
+ * script in the repo, commands sent to the background with `&`, or a `cd`.
+ * Undefined when the line is one plain command (the Procfile reader has it all).
+ */
 export async function followCommand(
   raw: string,
   split: ParsedCommand,

@@ -319,7 +319,6 @@ export function renderExplain(report: Report, width?: number): string[] {
   return out
 }
 
-/** One extra in --explain; one on another server is shown, marked not counted. */
 /** Where a pool not counted connects: another server, or one conncalc cannot know (`unknown server: REPLICA_HOST has no value`). */
 const onServer = (key: string): string =>
   key.startsWith('unknown server: ')
@@ -329,6 +328,7 @@ const onServer = (key: string): string =>
       : `on another server (${key})`
 const sumOf = (xs: Extra[]): number => xs.reduce((a, x) => a + x.count.value, 0)
 
+/** One extra in --explain; one on another server is shown, marked not counted. */
 function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
   const where = x.inPool ? (x.allPools ? ' (from every pool)' : ` (from the ${x.database ?? 'primary'} pool)`) : x.database ? ` (on ${x.database})` : ''
   const label = !extraOnServer(x, m) ? `not counted (${per})` : x.ceilingOnly ? `ceiling only (${per})` : `+ ${per}`

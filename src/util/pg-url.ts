@@ -54,10 +54,10 @@ export function hostOfUrl(url: string | undefined): string | undefined {
 /** Env vars the platform sets to the plan's database URL. */
 export const PLATFORM_DATABASE_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_POSTGRESQL_\w+_URL|SCALINGO_POSTGRESQL_URL)$/
 
-/** The key of a pool whose server cannot be known (a host read from an env var with no value): never the primary's. */
 /** Whether a database host names this machine (localhost, 127.0.0.1, ::1, a socket folder): on a dyno no server listens there. */
 export const isLocalHost = (host: string): boolean => ['localhost', '127.0.0.1', '::1'].includes(host) || host.startsWith('/')
 
+/** The key of a pool whose server cannot be known (a host read from an env var with no value): never the primary's. */
 export const unknownServer = (why: string): string => `unknown server: ${why}`
 
 /**

@@ -25,9 +25,8 @@ export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
 
 /**
  * `cpu-count-default`: a setting silently follows the CPU count, which is 8 on
- * every Standard (and Eco/Basic) dyno because they share a host.
+ * every Standard (and Eco/Basic) dyno because they share a host. `because` replaces "it follows the CPU count" when the app's own setting is why (`the app's worker_concurrency is os.cpu_count() (celeryconfig.py:3)`).
  */
-/** `because` replaces "it follows the CPU count" when the app's own setting is why (`the app's worker_concurrency is os.cpu_count() (celeryconfig.py:3)`). */
 export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string, because = 'it follows the CPU count'): Diagnostic[] {
   // The app sets the count where conncalc cannot read it: the CPU count is what was assumed, not why (the unread value is said).
   // Heroku's shared-host sizes only: a Render instance named standard is not one.

@@ -66,10 +66,10 @@ const none: Candidate = {diagnostics: []}
 
 const strictInt = (s: string): number | undefined => (/^\s*\d+\s*$/.test(s) ? Number.parseInt(s, 10) : undefined)
 
-/** A numeric command-line flag (`-c 15`). */
 /** The file a command-line flag's diagnostic names until analyze-app puts the line that has the command (Procfile, script, supervisord.conf). */
 export const COMMAND_LINE = 'Procfile'
 
+/** A numeric command-line flag (`-c 15`). */
 export function flagCandidate(found: FoundFlag | undefined, what: string, file = COMMAND_LINE): Candidate {
   if (!found) return none
   const n = strictInt(found.value)

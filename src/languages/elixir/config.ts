@@ -715,11 +715,6 @@ const underscore = (alias: string): string =>
     .join('/')
 
 /**
- * Where a repo's `init/2` callback touches `:pool_size` (`Keyword.put(opts, :pool_size, …)`):
- * Ecto calls it at start, after the config files, so it can replace what they say. Looked for
- * in the module's conventional file (`lib/hexpm/repo_base.ex`) and `lib/<app>/repo.ex`.
- */
-/**
  * The Ecto adapter a repo module names (`use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.SQLite3`), or its config's
  * `adapter:` (Ecto 2), when it is not PostgreSQL's: the repo opens no PostgreSQL connection (Ecto.Repo: "the adapter
  * option is required", ecto_sql ships Postgres, MyXQL and Tds; ecto_sqlite3 SQLite3). Undefined for Postgres or unknown.
@@ -748,6 +743,11 @@ export function repoOtherAdapter(files: FileReader, repo: string, app: string, c
   return undefined
 }
 
+/**
+ * Where a repo's `init/2` callback touches `:pool_size` (`Keyword.put(opts, :pool_size, …)`):
+ * Ecto calls it at start, after the config files, so it can replace what they say. Looked for
+ * in the module's conventional file (`lib/hexpm/repo_base.ex`) and `lib/<app>/repo.ex`.
+ */
 export async function repoInitPoolSize(files: FileReader, repo: string, app: string): Promise<{file: string; line: number} | undefined> {
   for (const path of [...new Set([`lib/${underscore(repo)}.ex`, `lib/${app}/repo.ex`])]) {
     const f = files.read(path)

@@ -435,13 +435,13 @@ const ENV_HELPER = '@strapi/utils.env'
  */
 const ADONIS_ENV = /^(?:@ioc:Adonis\/Core\/Env|#start\/env|@adonisjs\/core\/services\/env|@adonisjs\/core\/env)(?:\.default)?\.get$/
 
-/** What a function value returns (`module.exports = ({env}) => ({…})`); any other value as it is. */
 /** An app class value's place (`file:line` of its declaration, as JsCall.decorates names it), else undefined. */
 export function classKey(v: EvalValue | undefined): string | undefined {
   const def = isDict(v) ? CLASSES.get(v.value) : undefined
   return def ? `${def.sites.file}:${def.sites.line}` : undefined
 }
 
+/** What a function value returns (`module.exports = ({env}) => ({…})`); any other value as it is. */
 export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
   return v?.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'call' && v.value.callee === FUNCTION ? v.value.args[0] : v
 }
@@ -544,7 +544,6 @@ const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSat
 /** Keys of a node that hold types only: never walked for values or calls. */
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements', 'parent'])
 
-/** The child nodes of any node (ESTree keys are in source order), types left out. */
 /** A statement that always leaves its function (or module): `return`, `throw`, `process.exit()`, or a block ending in one. */
 function exits(node: N): boolean {
   if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') return true
@@ -607,6 +606,7 @@ function assigns(nodes: N[], ref: string, text: (n: N) => string): boolean {
   })
 }
 
+/** The child nodes of any node (ESTree keys are in source order), types left out. */
 function children(node: N): N[] {
   const out: N[] = []
   for (const key in node) {
@@ -769,10 +769,6 @@ class JsEvaluator {
   /** Whether the module's top level has been read (program). */
   private topDone = false
   /**
-   * Calls in function bodies of the app's own functions that the module defines below them (program): made when the
-   * body runs, after the top level is read, so they are followed then, with the module's final names.
-   */
-  /**
    * Calls in function bodies read before the module's top level is done whose arguments read a top-level name bound
    * further down (`new Pool({max: settings.max})`, `const settings = …` below; `max: poolSize()`, a function declared
    * below): the function runs later, when the name is bound (a function is called once the module has loaded), so the
@@ -788,6 +784,10 @@ class JsEvaluator {
   readonly closed: {at: string; bound?: string; fn?: string; made: string}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
   private readonly chainDone = new Map<N, EvalValue>()
+  /**
+   * Calls in function bodies of the app's own functions that the module defines below them (program): made when the
+   * body runs, after the top level is read, so they are followed then, with the module's final names.
+   */
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyAt?: string; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
 
   constructor(
@@ -2099,12 +2099,6 @@ class JsEvaluator {
   }
 
   /**
-   * A function is kept as what it returns (its expression body, or its last
-   * `return`): config factories — Strapi's `({env}) => ({…})`, NestJS
-   * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
-   * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
-   */
-  /**
    * `read()` with the parameters that have a default bound to it: the constructor of a class a framework's container makes
    * (a LoopBack 4 datasource's `constructor(@inject('datasources.config.db', {optional: true}) dsConfig: object = config)`),
    * which passes no argument unless the app binds one to the parameter's key.
@@ -2136,6 +2130,12 @@ class JsEvaluator {
     }
   }
 
+  /**
+   * A function is kept as what it returns (its expression body, or its last
+   * `return`): config factories — Strapi's `({env}) => ({…})`, NestJS
+   * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
+   * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
+   */
   private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false, pre?: {made: KnownValue; sites: JsFunctionSites}, boundTo?: string): EvalValue {
     for (const p of node.params) {
       if (p.type !== 'ObjectPattern') continue

@@ -54,15 +54,15 @@ const PRISMA1 = ['prisma-client-lib', 'prisma-binding']
 const whyNotPostgres = (p: PoolEntry): string => [...(p.pool.via ?? [])].reverse().find((v): v is Extract<Source, {kind: 'default'}> => v.kind === 'default')?.ref ?? 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources'
 
 
+/** Query builders over a driver the app installs (drizzle-orm/libsql, kysely's SqliteDialect): the driver tells the database. */
+const ANY_DATABASE = new Set(['drizzle-orm', 'kysely'])
+
 /**
  * A process whose code imports only other databases' clients (`mongodb`, `mongoose`, `mysql2`) or a search engine's
  * (`@opensearch-project/opensearch`, `@elastic/elasticsearch`) and
  * whose package.json (and the app root's) depends on no PostgreSQL client: it opens no connection on
  * the plan. The import that shows it, or undefined when anything PostgreSQL is there.
  */
-/** Query builders over a driver the app installs (drizzle-orm/libsql, kysely's SqliteDialect): the driver tells the database. */
-const ANY_DATABASE = new Set(['drizzle-orm', 'kysely'])
-
 function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {module: string; name: string} | undefined {
   // drizzle-orm and kysely run on any of several databases' drivers: alone they say nothing about PostgreSQL.
   const postgres = (name: string): boolean => (DATABASE_PACKAGES.has(name) && !ANY_DATABASE.has(name)) || OTHER_POSTGRES_PACKAGES.has(name)
@@ -482,16 +482,16 @@ function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry,
 }
 
 /**
- * pm2-runtime with an ecosystem file: the first app is the process type's own processes
- * and pools; every other app's processes × its own pools are connections per dyno beside them.
- */
-/**
  * lib/Common.js prepareAppConf: `if (app.cwd) cwd = path.resolve(app.cwd)`, `app.pm_exec_path = path.resolve(cwd, app.script)`
  * (a script not there, such as `node`, is looked up on PATH: `which(app.script)`), and the process starts in it (`pm_cwd`),
  * so a `node` script's args are read from there too.
  */
 const PM2_CWD = 'https://github.com/Unitech/pm2/blob/master/lib/Common.js'
 
+/**
+ * pm2-runtime with an ecosystem file: the first app is the process type's own processes
+ * and pools; every other app's processes × its own pools are connections per dyno beside them.
+ */
 async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, file: string, pm2: Pm2Apps, diagnostics: Diagnostic[]): Promise<ServerAnalysis> {
   const units: {app: Pm2Apps['apps'][number]; entries: string[]; extras: Extra[]; found: NodeEntry; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
   for (const app of pm2.apps) {

@@ -1586,11 +1586,6 @@ function listensIn(m: JsModule): JsCall[] {
 
 const QUERY_METHOD = /(^|\.)query$/
 
-/**
- * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
- * in a module that runs `LISTEN` (outside any pool), or a `LISTEN` on a client checked out of a
- * pool (held for good: in that pool).
- */
 /** Whether `db` (a call's receiver) is a pg-promise Database: `pgp(cn)` where `pgp = require('pg-promise')(…)` in the module. */
 function pgPromiseDatabase(m: JsModule, db: EvalValue | undefined): boolean {
   if (!isCall(db) || !/^[\w$]+$/.test(db.value.callee)) return false
@@ -1609,6 +1604,11 @@ const CONNECT_METHOD = /\.connect$/
 /** A call in a branch that runs (not skipped for an env var with no value). */
 const live = (c: JsCall): boolean => !c.guards?.some((g) => g.kind === 'skipped')
 
+/**
+ * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
+ * in a module that runs `LISTEN` (outside any pool), or a `LISTEN` on a client checked out of a
+ * pool (held for good: in that pool).
+ */
 function listenExtras(modules: JsModule[]): Extra[] {
   const out: Extra[] = []
   const instances = new Set<string>()

@@ -7,10 +7,10 @@ import {programName} from '../common/setting.js'
 /** PHP's own options before the script: `php -d memory_limit=1G bin/console …`. */
 const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z'])
 
-/** The script and its arguments of a `php …` command: `php -d x=1 artisan horizon` → artisan, [horizon]. */
 /** PHP's CLI: `php`, or a distribution's versioned name (Alpine's php82, Debian's php8.2). */
 export const isPhpCli = (name: string): boolean => /^php(\d+(\.\d+)?)?$/.test(name)
 
+/** The script and its arguments of a `php …` command: `php -d x=1 artisan horizon` → artisan, [horizon]. */
 export function phpScript(argv: readonly string[]): {args: string[]; script: string} | undefined {
   if (!isPhpCli(programName(argv[0]))) return undefined
   let i = 1

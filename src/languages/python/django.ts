@@ -412,8 +412,8 @@ export function productionSettings(project: PythonProject, current: string): {fi
   return found.length === 1 ? {...found[0], why: 'its name says production and it reads DATABASE_URL'} : undefined
 }
 
-/** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
 /**
+ * The pools of the settings module's DATABASES; undefined when there is no Django settings module.
  * @param namedElsewhere settings modules other commands of the app name (--settings, a DJANGO_SETTINGS_MODULE= prefix):
  *   one that sets DATABASES keeps a written-out non-PostgreSQL DATABASES here from being taken as what the dyno runs.
  */

@@ -140,14 +140,13 @@ function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): Pool
   return out
 }
 
-/**
- * @param releaseOnly names of the app's functions the release phase's command calls (`release: python -c
- * "from db import init_db_sync; init_db_sync()"`): made only there when this process never calls them.
- */
 /** A call that makes one of the pools this module reads (a driver's pool, a Tortoise connection). */
 export const isDriverPoolCall = (c: PyCall): boolean => TORTOISE_INIT.test(c.callee) || DRIVERS.some((d) => d.callee.test(c.callee))
 
 /**
+ * The pools the app's modules make through database drivers.
+ * @param releaseOnly names of the app's functions the release phase's command calls (`release: python -c
+ * "from db import init_db_sync; init_db_sync()"`): made only there when this process never calls them.
  * @param idle calls (keyed `file:line`) this process never makes: written in a function only task bodies a worker
  * runs reach (task-only.ts taskOnlyCalls).
  */

@@ -667,7 +667,6 @@ class Evaluator {
     }
   }
 
-  /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
   /** A parameter's value while a function body is walked for its calls: unknown, remembered as a parameter's. */
   private parameter(node: PyNode, name: string, of: string, reason: string): EvalValue {
     const v: UnknownValue = {...this.unknown(node, reason), parameter: name, parameterOf: of}
@@ -675,6 +674,7 @@ class Evaluator {
     return v
   }
 
+  /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
   private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
     this.conditionalDepth++
     this.speculating++
@@ -2458,12 +2458,8 @@ class Evaluator {
   }
 }
 
-
 const CONVERSIONS = new Set(['bool', 'float', 'int', 'list', 'str', 'tuple'])
 
-
-/** Named children, without comments and line continuations. */
-/** The expressions a function body's `return` statements give, as written (a bare `return` is "None"); not those of functions or classes inside it. */
 /**
  * django-environ's smart_cast (on by default): with no cast given, a value read from the environment is cast to the
  * type of the default (environ.py get_value: `cast = type(default)`), so `env("WORKERS", default=2)` is a number.
@@ -2474,6 +2470,7 @@ function smartCast(dflt: EvalValue | undefined): string | undefined {
   return typeof dflt.value === 'number' && Number.isInteger(dflt.value) ? 'int' : undefined
 }
 
+/** The expressions a function body's `return` statements give, as written (a bare `return` is "None"); not those of functions or classes inside it. */
 function returnTexts(body: PyNode | null): string[] {
   const out: string[] = []
   const walk = (n: PyNode): void => {
@@ -2488,6 +2485,7 @@ function returnTexts(body: PyNode | null): string[] {
   return out
 }
 
+/** Named children, without comments and line continuations. */
 function named(node: PyNode): PyNode[] {
   return node.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'line_continuation')
 }

@@ -36,13 +36,13 @@ export class PythonProject {
   /** The env files the code loaded into os.environ so far (load_dotenv, read_env), in order (env-files.ts). */
   private readonly envFiles: LoadedEnvFile[] = []
 
+  /** The folders searched for an absolute import, in Python's order (see the constructor). */
+  private readonly bases: string[]
+
   /**
    * @param roots folders Python searches before the app root: gunicorn's
    * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
    */
-  /** The folders searched for an absolute import, in Python's order (see the constructor). */
-  private readonly bases: string[]
-
   constructor(
     private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'> & Partial<Pick<AnalyzerContext, 'command'>>,
     private readonly roots: string[] = [],

@@ -281,9 +281,9 @@ const IMPORT_REF = 'https://docs.python.org/3/library/importlib.html#importlib.i
  * The module the command names is neither in the app (any of its import roots) nor a package its dependency files
  * name: the server cannot import it and exits at start, so the process holds no connection while it crash-loops.
  * Said (missing-config), and the process counted as if the module were there (an installed package conncalc does
- * not see), an assumption on its processes.
+ * not see), an assumption on its processes. This asks whether the module the command names (or one it tries first) is
+ * nowhere in the app: not under an import root, nor in a folder above the command's.
  */
-/** Is the module the command names (or one it tries first) nowhere in the app: not under an import root, nor in a folder above the command's? */
 function outsideTheApp(input: PythonServerInput): boolean {
   const named = input.appModule
   if (!named) return false

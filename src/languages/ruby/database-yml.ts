@@ -262,12 +262,6 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
 }
 
 /**
- * `facts` answer ERB that asks which process it runs in (`Sidekiq.server?`, `$0`) for this process type.
- * `section`: another top-level section than the app environment's (`billing_production`, which a model's
- * `establish_connection :billing_production` opens): none of its entries is the primary, DATABASE_URL is
- * not merged into it, and a missing section gives no pools.
- */
-/**
  * An undecided ERB condition inside another environment's section (`development:` with
  * `<% if RUBY_PLATFORM =~ /darwin/ %>`) cannot change this process's pools: that section is never
  * read, and nothing can merge it elsewhere when it defines no `&anchor`. Said only where it matters.
@@ -396,7 +390,13 @@ function templatePool(template: string): {diagnostics: Diagnostic[]; value: Sour
   }
 }
 
-/** Asked for every Ruby process type: an app with no database.yml (nothing to evaluate) is answered at once, with no promise. */
+/**
+ * Asked for every Ruby process type: an app with no database.yml (nothing to evaluate) is answered at once, with no promise.
+ * `facts` answer ERB that asks which process it runs in (`Sidekiq.server?`, `$0`) for this process type.
+ * `section`: another top-level section than the app environment's (`billing_production`, which a model's
+ * `establish_connection :billing_production` opens): none of its entries is the primary, DATABASE_URL is
+ * not merged into it, and a missing section gives no pools.
+ */
 export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const file = ctx.files.read(DATABASE_YML)
   if (!file) return poolsOfYml(ctx, undefined, section)

@@ -1538,6 +1538,9 @@ export async function evaluateRubyConfig(
   }
 }
 
+/** What the message of a config handed to other code says (servers star the defaults they then use). */
+export const HANDED_TO_CODE = 'hands this config to code conncalc cannot read'
+
 /**
  * Calls that hand the config object itself to other code (`GovukPuma.configure_rails(self)`,
  * as every GOV.UK app's config/puma.rb does): whatever that code sets is invisible here.
@@ -1545,9 +1548,6 @@ export async function evaluateRubyConfig(
  * that class, not the config (an initializer defining a controller method that calls
  * `authorize(self, …)`): those bodies are not searched.
  */
-/** What the message of a config handed to other code says (servers star the defaults they then use). */
-export const HANDED_TO_CODE = 'hands this config to code conncalc cannot read'
-
 function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []

@@ -147,10 +147,10 @@ function ownerOf(c: DslCall): string | undefined {
   return PRIMARY_OWNERS.has(name) ? BASE : name
 }
 
-/** The server a URL connects to: keyed by the env var it is read from, the same as DATABASE_URL's when the hosts match. */
 /** DATABASE_URL read where the platform sets it but its value is not given (presentEnv in the evaluator). */
 const platformDatabaseUrl = (v: EvalValue): boolean => v.kind === 'unknown' && v.truthy === true && v.reason.startsWith(`${PRIMARY_SERVER} `)
 
+/** The server a URL connects to: keyed by the env var it is read from, the same as DATABASE_URL's when the hosts match. */
 function urlServer(ctx: AnalyzerContext, v: EvalValue): string {
   if (v.kind === 'unknown') return platformDatabaseUrl(v) ? PRIMARY_SERVER : unknownServer(`its URL cannot be read (${v.reason})`)
   if (v.value === null && v.missingEnv) return unknownServer(`${[...new Set(v.missingEnv.map((m) => m.name))].join(', ')} ${v.missingEnv.length === 1 ? 'has' : 'have'} no value`)

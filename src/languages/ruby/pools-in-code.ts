@@ -199,8 +199,6 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
 /**
  * database.yml's pools for this process type, with the primary pool replaced by
  * what Ruby code sets, if it does, and the pools other model classes open.
- */
-/**
  * Every Ruby process type asks this: when nothing on the way reads a file that needs a parser (no database.yml,
  * no initializer or model that connects), the answer comes at once, not through a chain of async calls per type.
  */

@@ -128,7 +128,6 @@ function pluginsOf(config: RubyConfig | undefined): PumaPlugin[] {
     })
 }
 
-/** The Puma facts of a ServerAnalysis (undefined for other servers). */
 /**
  * Puma DSL calls that read settings from another file: `_load_from PATH` evaluates it in place, `load PATH` adds it to
  * the config files Puma reads after this one (puma/puma@00e8cb19502d lib/puma/dsl.rb `def _load_from`, `def load`). conncalc
@@ -157,6 +156,7 @@ function loadedConfigFiles(ctx: AnalyzerContext, config: RubyConfig): {after: bo
     })
 }
 
+/** The Puma facts of a ServerAnalysis (undefined for other servers). */
 export function pumaFacts(facts: Record<string, unknown> | undefined): PumaFacts | undefined {
   const f = facts as Partial<PumaFacts> | undefined
   return f && Array.isArray(f.plugins) ? (f as PumaFacts) : undefined
