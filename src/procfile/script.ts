@@ -1078,6 +1078,17 @@ class ScriptReader {
   }
 
   private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    // `exec gosu app "$0" "$@"`, `exec su-exec "$UID:$GID" "$0" "$@"`: an entrypoint that re-runs itself as another user
+    // once, as root, it has fixed its volumes' ownership (the official postgres and redis images' docker-entrypoint.sh).
+    // The re-run goes through the script again and past that check, so this way starts no process of its own: the
+    // script's other ways say what runs (alternatives() leaves a way that runs nothing out when another runs something);
+    // what ran before it on this way (`usermod`, `chown`) finished, as the shell it replaces would have gone on.
+    if (!bg && /^exec\s+(?:\S*\/)?(?:gosu|su-exec)\s+\S+\s+"?\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})"?(?=\s|$)/.test(node.text)) {
+      state.candidate = undefined
+      state.done = true
+      return
+    }
+
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
     const args = state.positional
