@@ -186,7 +186,8 @@ function handlerGuards(modules: readonly JsModule[]): Map<JsFunctionSites, JsGua
  * The server a pool connects to, from the URL it is given (the rule: util/pg-url.ts): another
  * server when its env var (a replica's `DATABASE_REPLICA_URL`) and DATABASE_URL both have values
  * whose host and port differ; an unknown one when it is read only from env vars other than the
- * platform's that have no value (`knex({connection: process.env.JOURNAL_URL})`). Otherwise it is
+ * platform's that have no value (`knex({connection: process.env.JOURNAL_URL})`), or whose fallback written in
+ * the code is taken (`process.env.JOURNAL_URL || 'postgres://localhost/journal'`). Otherwise it is
  * counted on DATABASE_URL's server, as an app's one database is on Heroku (`PG_DATABASE_URL` set
  * from DATABASE_URL): counting it there errs on the safe side.
  */
@@ -197,6 +198,11 @@ function serverOf(ctx: AnalyzerContext, url: EvalValue | undefined): string {
 
   if (url?.kind !== 'known' || typeof url.value !== 'string' || url.value === HEROKU_DATABASE_URL) return PRIMARY
   const env = url.via.find((s) => s.kind === 'env')
+  // A URL var with no value whose fallback the code writes (`const {EVALUATE_DB_URL = 'postgres://localhost:5432/b'} =
+  // process.env`, `process.env.STATS_URL || '…'`): the fallback is the developer's database, the deploy sets the var; a var
+  // beside the platform's is a second database (model/other-server.ts), as when it has no fallback.
+  const unset = env ? [] : (url.missingEnv ?? []).map((m) => m.name).filter((n) => /(^|_)(URL|URI|DSN|CONN(ECTION)?(_?STR(ING)?)?)$/i.test(n))
+  if (unset.length > 0 && !url.missingEnv!.some((m) => PLATFORM_DATABASE_URLS.test(m.name))) return unsetUrlServer(unset)
   if (env?.kind !== 'env' || env.name === PRIMARY) return PRIMARY
   const primary = hostOfUrl(ctx.env.get(PRIMARY)?.value)
   const host = hostOfUrl(url.value)
