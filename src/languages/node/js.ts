@@ -1266,6 +1266,22 @@ class JsEvaluator {
 
         const scalar = (v: EvalValue): boolean => v.kind === 'unknown' || v.value === null || typeof v.value !== 'object'
         const same = values.every((v) => v === last || (v.kind === 'known' && last.kind === 'known' && (v.value === null || typeof v.value !== 'object') && v.value === last.value))
+        // An object each arm writes its own keys onto (`knexOb.client = 'pg'; knexOb.pool = webPool` in one arm, `knexOb.client
+        // = 'better-sqlite3'` in another): every arm's writes kept, a key the arms disagree on unknown (mergeArmDicts).
+        if (!same && values.length === outs.length && values.every((v) => isDict(v))) {
+          names.set(k, this.mergeArmDicts(values, k, why))
+          continue
+        }
+
+        // An object in some arms and null in the others (`let workerOb = null; … else if (pg) workerOb = {…}`): the object
+        // (merged as above when several arms write one), not whichever arm happens to be last: a test of the name stays
+        // undecided (an object is no scalar), so what the object arm makes is read, guarded, and counted as the larger arm.
+        const objects = values.filter((v) => isDict(v))
+        if (!same && values.length === outs.length && objects.length > 0 && values.every((v) => isDict(v) || (v.kind === 'known' && v.value === null && !v.missingEnv))) {
+          names.set(k, objects.length === 1 ? objects[0] : this.mergeArmDicts(objects, k, why))
+          continue
+        }
+
         if (same || values.length < outs.length || !values.every((v) => scalar(v))) {
           names.set(k, last)
           continue
@@ -1277,6 +1293,32 @@ class JsEvaluator {
     } finally {
       names.release()
     }
+  }
+
+  /**
+   * The objects the arms of an undecided branch leave in one name, as one: each key any arm has (so a pool's options one
+   * arm adds, `pool: webPool`, are kept), the value the arms agree on, nested objects merged alike, and a key whose
+   * numbers, strings or booleans differ unknown, naming them (`client` is 'pg' or 'better-sqlite3'); other values, the
+   * last arm's.
+   */
+  private mergeArmDicts(values: EvalValue[], name: string, why: string): EvalValue {
+    const last = values.at(-1)!
+    const dicts = values.map((v) => ((v as EvalValue & {kind: 'known'}).value as {entries: Map<string, EvalValue>; partial?: boolean}))
+    const entries = new Map<string, EvalValue>()
+    for (const key of new Set(dicts.flatMap((d) => [...d.entries.keys()]))) {
+      const present = dicts.map((d) => d.entries.get(key)).filter((v): v is EvalValue => v !== undefined)
+      const l = present.at(-1)!
+      const plain = (v: EvalValue): boolean => v.kind === 'unknown' || v.value === null || typeof v.value !== 'object'
+      if (present.every((v) => v === l || (v.kind === 'known' && l.kind === 'known' && (v.value === null || typeof v.value !== 'object') && v.value === l.value))) entries.set(key, l)
+      else if (present.every((v) => isDict(v))) entries.set(key, this.mergeArmDicts(present, `${name}.${key}`, why))
+      else if (present.every((v) => plain(v))) {
+        const shown = [...new Set(present.map((v) => (v.kind === 'known' ? `${JSON.stringify(v.value)} (line ${v.line})` : 'a value conncalc cannot read')))]
+        entries.set(key, {file: this.file, kind: 'unknown', line: l.line, reason: `\`${name}.${key}\` is ${shown.join(' or ')}, depending on ${why}`})
+      } else entries.set(key, l)
+    }
+
+    const partial = dicts.some((d) => d.partial)
+    return {...(last as EvalValue & {kind: 'known'}), value: {entries, kind: 'dict', ...(partial ? {partial} : {})}}
   }
 
   /**
@@ -2696,6 +2738,12 @@ class JsEvaluator {
       return got ?? this.unknown(node, obj.value.partial ? `the object at line ${obj.line} may hold "${key}" (it gets keys conncalc cannot read)` : `no "${key}" in the object at line ${obj.line}`)
     }
 
+    // `parts[0]` of a list (`url.split('://')[0]`): that item; past its end, unknown.
+    if (node.computed && key !== undefined && /^\d+$/.test(key) && obj.kind === 'known' && typeof obj.value === 'object' && obj.value?.kind === 'list') {
+      const got = obj.value.items[Number(key)]
+      return got ? (keyVia.length > 0 && got.kind === 'known' ? {...got, via: [...got.via, ...keyVia]} : got) : this.unknown(node, `no item ${key} in the list at line ${obj.line}`, obj)
+    }
+
     return this.unknown(node, undefined, obj)
   }
 
@@ -3046,6 +3094,9 @@ class JsEvaluator {
     if (typeof x === 'number' && typeof y === 'number') {
       const r = ({'%': x % y, '*': x * y, '**': x ** y, '+': x + y, '-': x - y, '/': x / y} as Record<string, number>)[op]
       if (r !== undefined && Number.isFinite(r)) return this.known(node, r, a, b)
+      // `parsed >= 0` (an env helper's check of a number it read)
+      const c = ({'<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y} as Record<string, boolean>)[op]
+      if (c !== undefined) return this.known(node, c, a, b)
     }
 
     // `process.env.DATABASE_URL + '?ssl=true'`: a string joined with a string or a number.
@@ -3571,6 +3622,24 @@ class JsEvaluator {
       // Number(undefined) is NaN: falsy, so `Number(process.env.X) || 4` is 4; alone it stays an unset variable.
       if (first.value === null && first.missingEnv) return first
       return this.unknown(node, undefined, first)
+    }
+
+    // `Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback` (an env helper): the test of a known scalar.
+    if (/^(Number\.isFinite|Number\.isInteger|Number\.isNaN|isNaN|isFinite)$/.test(callee) && !isNew && first?.kind === 'known' && (typeof first.value !== 'object' || first.value === null)) {
+      const x = first.value
+      const got = callee === 'Number.isFinite' ? Number.isFinite(x) : callee === 'Number.isInteger' ? Number.isInteger(x) : callee === 'Number.isNaN' ? Number.isNaN(x) : callee === 'isNaN' ? Number.isNaN(Number(x)) : Number.isFinite(Number(x))
+      return this.known(node, got, first)
+    }
+
+    // `url.split('://')[0]`: a known string's parts; DATABASE_URL's stand-in (its value not given) has none conncalc knows.
+    const splits = method === 'split' && calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    // Only a name, a property of one or a literal is read again here: nothing it evaluates makes a call.
+    if (splits && /^(Identifier|MemberExpression|Literal)$/.test(splits.type) && !this.t(splits).includes('(') && typeof asString(first) === 'string' && args.length === 1) {
+      const target = this.expr(splits)
+      if (target.kind === 'known' && typeof target.value === 'string') {
+        if (target.via.includes(DATABASE_URL_ASSUMED)) return this.unknown(node, `\`${this.t(node).slice(0, 40)}\` splits DATABASE_URL, whose value is not given here (give it with --env)`)
+        return this.known(node, {items: target.value.split(asString(first)!).map((part) => this.known(node, part, target)), kind: 'list'}, target, first)
+      }
     }
 
     // `String(process.env.DB_HOST ?? 'localhost')`: a known scalar's text; an unset variable stays said as unset.

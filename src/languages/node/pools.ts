@@ -1853,8 +1853,11 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself. Not a call of an
-  // instance a name holds (`const knex = Knex(cfg); knex('users')`: the query builder, which opens no pool).
-  const knexWithoutConfig = (): boolean => modules.some((m) => m.calls.flatMap((x) => boundCalls(x, project.view)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
+  // instance a name holds (`const knex = Knex(cfg); knex('users')`: the query builder, which opens no pool), nor one given a
+  // table name (`const knex = this.knex; knex('users_roles')`): knex(config) takes an object or a connection URL
+  // (https://github.com/knex/knex/blob/master/lib/knex-builder/internal/config-resolver.js: `typeof config === 'string'` is parsed as a connection).
+  const tableName = (v: EvalValue | undefined): boolean => v?.kind === 'known' && typeof v.value === 'string' && !v.value.includes('://')
+  const knexWithoutConfig = (): boolean => modules.some((m) => m.calls.flatMap((x) => boundCalls(x, project.view)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args) && !tableName(c.args[0])))
   // The process's code was read and no code file of the app imports knex or a library built on it (migrations, seeds and
   // the knexfile aside, which import its types): the knexfile is the knex CLI's (`knex migrate:latest` in a release
   // phase), not a pool this process opens. A whole-app search, not the modules read: a route loaded by a glob still counts.
