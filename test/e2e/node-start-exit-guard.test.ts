@@ -121,10 +121,15 @@ describe('an early return inside a function run as the module loads (an IIFE) is
     expect(r.diagnostics.filter((d) => d.file === 'db.js')).toEqual([])
   })
 
-  it('set to 6: the rest of the function runs, whose `Number.isFinite(n) && n > 0` conncalc does not evaluate: postgres.js 10, starred', () => {
+  it('set to 6: the rest of the function runs, `Number.isFinite(n) && n > 0` is true: postgres.js max 6, not starred', () => {
     const r = planJson(join(iife, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--env', 'POSTGRES_POOL_MAX=6'])
-    expect(r.total).toBe(10)
-    expect(JSON.stringify(r.type('web').sources)).toContain('Number.isFinite(n) && n > 0')
+    expect(r.total).toBe(6)
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('"assumed"')
+  })
+
+  it('set to 0: `n > 0` is false, the fallback 20', () => {
+    const r = planJson(join(iife, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--env', 'POSTGRES_POOL_MAX=0'])
+    expect(r.total).toBe(20)
   })
 })
 

@@ -59,6 +59,7 @@ const REF = {
   bunSql: 'https://github.com/oven-sh/bun/blob/main/src/js/internal/sql/shared.ts',
   // src/index.js `listen()`: `listen.sql || (listen.sql = Postgres({...options, max: 1, idle_timeout: null, max_lifetime: null, …}))`.
   postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
+  fedifyPostgresQueue: 'https://github.com/fedify-dev/fedify/blob/main/packages/postgres/src/mq.ts',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
   prismaGenerate: 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/generating-prisma-client',
   prismaConnect: 'https://www.prisma.io/docs/orm/v6/prisma-client/setup-and-configuration/databases-connections/connection-management',
@@ -1607,6 +1608,8 @@ const directTrue = (opts: EvalValue | undefined): boolean => {
 const PG_LISTEN = /^pg-listen(\.default)?$/
 const LISTEN_METHOD = /\.listen$/
 const CONNECT_METHOD = /\.connect$/
+/** @fedify/postgres's queue (`new PostgresMessageQueue(sql)`) and the Fedify call that runs or holds it. */
+const FEDIFY_QUEUE = /^@fedify\/postgres(\.default)?\.PostgresMessageQueue$|(^|\.)(createFederation|startQueue)$/
 /** A call in a branch that runs (not skipped for an env var with no value). */
 const live = (c: JsCall): boolean => !c.guards?.some((g) => g.kind === 'skipped')
 
@@ -1629,6 +1632,20 @@ function listenExtras(modules: JsModule[]): Extra[] {
       if (instances.has(made)) continue
       instances.add(made)
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('postgres.js listen() opens a connection of its own for the instance (max: 1, idle_timeout: null), outside its pool, and keeps it', REF.postgresListen)]), kind: 'listen', reason: `postgres.js listen (${m.file}:${c.line})`})
+    }
+
+    // @fedify/postgres `new PostgresMessageQueue(sql)`: its listen(), which Fedify runs when the federation starts its queue
+    // (on its first request unless createFederation's `manuallyStartQueue` is true and no startQueue() is called), calls
+    // `sql.listen(channelName, …)` (packages/postgres/src/mq.ts): postgres.js's listen connection for that instance.
+    const fedify = callsTo(m, FEDIFY_QUEUE).filter((x) => live(x))
+    const isTrue = (v: EvalValue | undefined): boolean => v?.kind === 'known' && v.value === true
+    for (const c of fedify.filter((x) => x.isNew && x.callee.endsWith('PostgresMessageQueue') && isCall(x.args[0]) && /^postgres(\.default)?$/.test(x.args[0].value.callee))) {
+      const manual = modules.some((x) => callsTo(x, FEDIFY_QUEUE).some((k) => k.callee.endsWith('createFederation') && isTrue(entry(lastDict(k.args), 'manuallyStartQueue'))))
+      if (manual && !modules.some((x) => callsTo(x, FEDIFY_QUEUE).some((k) => k.callee.endsWith('.startQueue')))) continue
+      const made = `${c.args[0].file}:${c.args[0].line}`
+      if (instances.has(made)) continue
+      instances.add(made)
+      out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault("@fedify/postgres PostgresMessageQueue listens with the postgres.js instance it is given (sql.listen): a connection of its own for the instance, outside its pool, kept", REF.fedifyPostgresQueue)]), kind: 'listen', reason: `@fedify/postgres queue listen (${m.file}:${c.line})`})
     }
 
     // pg-promise `db.connect({direct: true})`: a pg Client made for the call, outside the Database's pool (the LISTEN shape).
