@@ -4,6 +4,8 @@
  * and ActiveRecord raises AdapterNotSpecified (database_configurations.rb resolve_symbol_connection), so puma exits.
  * Said with missing-config on the connects_to line, the process counted as if it booted, the listener starred.
  */
+import {rmSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
@@ -55,5 +57,35 @@ describe('Solid Cable naming a top-level block of database.yml (`writing: defaul
     const listener = r.type('web').extras.find((x) => x.kind === 'solid-cable')
     expect(JSON.stringify(listener?.source)).not.toContain('Rails would raise at boot')
     expect(r.exit).toBe(0)
+  })
+})
+
+// Final-Furlong/final_furlong: no config/database.yml at all (only database.yml.ci, not a deploy template) while cable.yml
+// names `cable`: with DATABASE_URL alone ActiveRecord's configurations hold the primary only, so the same
+// AdapterNotSpecified at boot as the repository stands; the deploy presumably puts its own database.yml in place. Before,
+// nothing was said (the check needed a database.yml to compare with) and the count was unstarred. With a template in the
+// file's place (database.yml.example) the default pool is already starred and the template's entries are what a deploy
+// copying it runs: not said.
+describe('Solid Cable naming a database with no database.yml in the repository', () => {
+  const temp = tempApps('rails-solid-cable-missing-database')
+  const without = (extra: Record<string, string> = {}): string => {
+    const dir = temp.app(extra)
+    rmSync(join(dir, 'config/database.yml'))
+    return dir
+  }
+
+  it('said on the connects_to line (nothing defines it), web counted as if it booted, starred: 5', () => {
+    const r = planJson(join(without(), 'Procfile'), ['--limit', '20'])
+    const said = r.diagnostics.filter((d) => d.code === 'missing-config' && d.file === 'config/cable.yml')
+    expect(said.map((d) => [d.line, d.severity])).toEqual([[6, 'warning']])
+    expect(said[0].message).toContain('names the `cable` database, which nothing defines: config/database.yml is not in the repository, and DATABASE_URL alone gives the primary only')
+    // puma 4 threads, ActiveRecord's default pool 5 on DATABASE_URL, the listener 1 more: 5.
+    expect(r.type('web')).toMatchObject({connections: 5})
+    expect(JSON.stringify(r.type('web').sources)).toContain('Rails would raise AdapterNotSpecified at boot')
+  })
+
+  it('not said when a template stands in for the file', () => {
+    const r = planJson(join(without({'config/database.yml.example': 'production:\n  adapter: postgresql\n  cable:\n    adapter: postgresql\n'}), 'Procfile'), ['--limit', '20'])
+    expect(r.diagnostics.filter((d) => d.code === 'missing-config' && d.file === 'config/cable.yml')).toEqual([])
   })
 })

@@ -377,7 +377,7 @@ function primaryElsewhere(
  */
 const TEMPLATE = /^database(?:\.yml[.-](?:example|sample|dist|template|tmpl|default|orig|postgres(?:ql)?|pg)|\.(?:example|sample|dist|template)\.yml)$/
 
-function databaseYmlTemplate(ctx: AnalyzerContext): string | undefined {
+export function databaseYmlTemplate(ctx: AnalyzerContext): string | undefined {
   const name = ctx.files.list('config').find((n) => TEMPLATE.test(n))
   return name === undefined ? undefined : `config/${name}`
 }

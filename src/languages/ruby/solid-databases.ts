@@ -23,7 +23,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, type Source} from '../../model/source.js'
 import {readYamlErb} from './erb.js'
-import {analyzeDatabaseYml, DATABASE_YML} from './database-yml.js'
+import {analyzeDatabaseYml, DATABASE_YML, databaseYmlTemplate} from './database-yml.js'
 import {railsTopSetting} from './rails-config.js'
 import {rakeTasks} from './rails-process-command.js'
 import {queueConnectsTo} from './solid-queue.js'
@@ -189,12 +189,15 @@ async function solidDatabasesAnalysis(ctx: AnalyzerContext, server: ServerAnalys
         continue
       }
 
+      const noFile = !ctx.files.read(DATABASE_YML)
       diagnostics.push({
         code: 'missing-config',
         file: named.file,
-        fix: `add a \`${missing}\` entry to the ${ctx.appEnv} section of ${DATABASE_YML} (Rails 8 generates one), or remove the setting so ${named.record} uses the primary`,
+        fix: noFile
+          ? `if the deploy puts its own ${DATABASE_YML} in place, its entries decide (conncalc cannot read them); else add one with a \`${missing}\` entry, or remove the setting so ${named.record} uses the primary`
+          : `add a \`${missing}\` entry to the ${ctx.appEnv} section of ${DATABASE_YML} (Rails 8 generates one), or remove the setting so ${named.record} uses the primary`,
         line: named.line,
-        message: `${ctx.processType}: ${named.written} names the \`${missing}\` database, which ${DATABASE_YML} does not define for ${ctx.appEnv}: when ${named.record} loads (${check.when}) ActiveRecord raises AdapterNotSpecified ("The \`${missing}\` database is not configured for the \`${ctx.appEnv}\` environment", ${RESOLVE}; ${named.ref}) and the process exits; conncalc counts it as if it booted`,
+        message: `${ctx.processType}: ${named.written} names the \`${missing}\` database, which ${noFile ? `nothing defines: ${DATABASE_YML} is not in the repository, and DATABASE_URL alone gives the primary only` : `${DATABASE_YML} does not define for ${ctx.appEnv}`}: when ${named.record} loads (${check.when}) ActiveRecord raises AdapterNotSpecified ("The \`${missing}\` database is not configured for the \`${ctx.appEnv}\` environment", ${RESOLVE}; ${named.ref}) and the process exits; conncalc counts it as if it booted`,
         processType: ctx.processType,
         severity: 'warning',
       })
@@ -206,9 +209,11 @@ async function solidDatabasesAnalysis(ctx: AnalyzerContext, server: ServerAnalys
 }
 
 export const solidDatabases: ProcessAddon = {
-  // Most types: no Solid gem, not a process that boots Rails, or no database.yml to check against: answered at once.
+  // Most types: no Solid gem, not a process that boots Rails, or a database.yml template in its place (already starred,
+  // its entries what a deploy copying it runs): answered at once. With neither the file nor a template, DATABASE_URL alone
+  // gives the primary only, so a named cache/queue/cable database is missing as the repository stands (Final-Furlong).
   analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> =>
-    !BOOTS_RAILS.has(server.server) || (ctx.versions.solid_queue ?? ctx.versions.solid_cache ?? ctx.versions.solid_cable) === undefined || (ctx.versions.rails ?? ctx.versions.railties) === undefined || !ctx.files.read(DATABASE_YML)
+    !BOOTS_RAILS.has(server.server) || (ctx.versions.solid_queue ?? ctx.versions.solid_cache ?? ctx.versions.solid_cable) === undefined || (ctx.versions.rails ?? ctx.versions.railties) === undefined || (!ctx.files.read(DATABASE_YML) && databaseYmlTemplate(ctx) !== undefined)
       ? {diagnostics: []}
       : solidDatabasesAnalysis(ctx, server),
   id: 'solid_databases',
