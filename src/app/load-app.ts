@@ -654,7 +654,9 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
   const path = under && !under.startsWith('../') && under !== '..' ? under : named
   // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
-  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(path)) {
+  // `dockerfile` too: `docker build` takes it when there is no Dockerfile (docker/cli cli/command/image/build/context.go
+  // getDockerfileRelPath: "look for 'dockerfile' too").
+  if ((named === 'Dockerfile' || named === 'dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(path)) {
     // Named in a subfolder without --root: its COPY sources may be the repository's (a monorepo service built from the root).
     if (options.root === undefined) {
       const above = contextAbove(files, path, procfilePath, options)

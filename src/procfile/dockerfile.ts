@@ -204,6 +204,15 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
           if (earlier) {
             // A path inside the earlier stage's copy of the repository is that repository path.
             const abs = posix.resolve(earlier.workdir, src)
+            // A file the earlier stage wrote with a RUN (`RUN printf '…' > start.sh`, then `COPY --from=builder /app/start.sh
+            // ./`) is that text here, not the repository's file of that name; so are the ones it wrote below a folder copied on.
+            const wrote = earlier.written?.get(abs)
+            if (wrote) {
+              ;(stage.written ??= new Map()).set(into ? posix.join(to, posix.basename(abs)) : to, wrote)
+              continue
+            }
+
+            for (const [at, w] of earlier.written ?? []) if (at.startsWith(abs === '/' ? '/' : `${abs}/`)) (stage.written ??= new Map()).set(posix.join(to, posix.relative(abs, at)), w)
             const overlays = mixReleaseOverlays(earlier, abs)
             if (overlays !== undefined) {
               for (const o of overlays) stage.copies.push({from: o, into: false, to, whenPresent: true})
@@ -236,13 +245,19 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               // A folder the earlier stage filled piece by piece (`COPY ./package.json ./`, `COPY ./packages/api ./packages/api`,
               // … with WORKDIR /app, then `COPY --from=build /app /app`): Docker copies a folder's contents, so each piece
               // below it lands at the same place below DEST (bluesky-social/atproto's services/*/Dockerfile).
+              let pieces = 0
               for (const c of earlier.copies) {
                 const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
                 if (c.whenPresent || !at.startsWith(abs === '/' ? '/' : `${abs}/`)) continue
                 stage.copies.push({from: c.from, fromStage: true, into: false, line: ins.line, to: posix.join(to, posix.relative(abs, at))})
+                pieces++
               }
 
-              continue
+              // What a RUN built beside those pieces (`COPY packages/api/src /app/packages/api/src/`, `RUN yarn workspace
+              // @x/api build`, then `COPY --from=builder /app/packages/api/dist/ /app/dist/`): the folder that holds it mirrors
+              // a repository folder, so the output is that folder's (built at deploy, read from its sources as a missing dist is).
+              from = pieces === 0 ? mirroredPath(earlier, abs) : undefined
+              if (from === undefined) continue
             }
           }
 
@@ -335,6 +350,38 @@ export function withEntrypoint(stage: DockerStage, command: string): {command: s
  * under its own name there; a path below that name is inside it. Undefined for what the stage made itself
  * (node_modules, a build's output not under any copy) or a copy through a glob.
  */
+/**
+ * The repository path of `abs`, a path no copy of the stage holds (a RUN made it), from the folder above it that the
+ * stage's copies mirror: the nearest one whose every copy landing below it, under its own name, comes from one repository
+ * folder (`COPY packages/api/package.json /app/packages/api/package.json` and `COPY packages/api/src
+ * /app/packages/api/src/`: /app/packages/api is packages/api). A copy under another name (`COPY lerna.json
+ * /app/packages/api/src/lerna.ci.json`) says nothing of the folders; two folders disagreeing, or the repository's root, none.
+ */
+function mirroredPath(stage: DockerStage, abs: string): string | undefined {
+  const landed = stage.copies.filter((c) => !c.whenPresent && !c.glob).map((c) => ({at: c.into && posix.basename(c.to) !== posix.basename(c.from) ? posix.join(c.to, posix.basename(c.from)) : c.to, from: c.from})).filter((c) => posix.basename(c.at) === posix.basename(c.from) || c.from === '')
+  for (let dir = posix.dirname(abs); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) {
+    const roots = new Set<string>()
+    for (const c of landed) {
+      if (!c.at.startsWith(`${dir}/`)) continue
+      const rel = posix.relative(dir, c.at)
+      if (c.from !== rel && !c.from.endsWith(`/${rel}`)) {
+        roots.add('\0')
+        continue
+      }
+
+      roots.add(c.from === rel ? '' : c.from.slice(0, -rel.length - 1))
+    }
+
+    // Only a repository subfolder: a WORKDIR that mirrors the root holds tools' outputs too (`cargo install --root
+    // /build` puts bin/ there), and a command's path below it is read from the WORKDIR already.
+    const root = roots.size === 1 && !roots.has('\0') ? [...roots][0] : undefined
+    if (root !== undefined) return root === '' ? undefined : posix.join(root, posix.relative(dir, abs))
+    if (roots.size > 0) return undefined
+  }
+
+  return undefined
+}
+
 function copiedBy(stage: DockerStage, abs: string): string | undefined {
   for (const c of stage.copies.toReversed()) {
     if (c.whenPresent) continue
