@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedAfterUse, closedImports, frameworkMayCall, nextConfigClosed, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedAfterUse, closedImports, migrateOnly, frameworkMayCall, nextConfigClosed, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -108,6 +108,7 @@ const REF = {
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
+  knexMigrator: 'https://github.com/knex/knex/blob/3.1.0/lib/migrations/migrate/Migrator.js',
   typeormDriverFactory: 'https://github.com/typeorm/typeorm/blob/master/src/driver/DriverFactory.ts',
   // "pool: {min, max}" is passed to knex (Configuration's driverOptions/pool); knex defaults to min 2, max 10.
   mikroOrm: 'https://mikro-orm.io/docs/configuration#connection',
@@ -1284,7 +1285,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
         // `client: dbClient` set in the arms of a switch on a config file's type: which database is not read.
         else if (client?.kind === 'unknown') add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), assumed(`knex's client at ${client.file}:${client.line} cannot be read (${client.reason}); counted as PostgreSQL`)]})
-        else add('knex', m.file, c, pool)
+        else {
+          // An instance made only to run the migrations, then never queried (`knex(config).migrate.latest()`): knex's
+          // Migrator runs them one after another in one transaction, one connection, which its pool keeps idle (tarn reaps
+          // idle connections only above pool.min, knex's 2): 1, not the pool's max.
+          const parsed = c.start === undefined ? undefined : project?.parsedOf(m)
+          const mig = parsed?.program ? migrateOnly(parsed.program, parsed.text, c.start!) : undefined
+          add('knex', m.file, c, mig ? sourced(1, origin, [...(pool.via ?? []), fromDefault(`${m.file}:${mig.line}: ${mig.name ? `${mig.name}, this knex instance,` : 'this knex instance'} only runs the migrations (.migrate.${mig.method}()) and is queried nowhere else: knex's Migrator runs them one after another in one transaction, 1 connection, which the pool keeps`, REF.knexMigrator)]) : pool)
+        }
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         const max = option(nested(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
         const replication = entry(opts, 'replication')

@@ -450,6 +450,86 @@ export function closedAfterUse(program: unknown, text: string, start: number): u
 }
 
 /**
+ * A knex instance made only to run the migrations (`knex(config).migrate.latest()`, or `const k = knex(config)` at the
+ * module's top level whose every use is `k.migrate.…`, not exported): the call at `start`'s `.migrate.METHOD` line and
+ * name, else undefined. The shape of the HMPPS Node template's server.ts (ministryofjustice/use-of-force, licences):
+ * migrate, then listen, the instance never queried again (nor destroyed).
+ */
+export function migrateOnly(program: unknown, text: string, start: number): undefined | {line: number; method: string; name?: string} {
+  const path: EsNode[] = []
+  const down = (n: EsNode): boolean => {
+    if (n.start > start || n.end <= start) return false
+    path.push(n)
+    if (n.start === start && n.type === 'CallExpression') return true
+    for (const key in n) {
+      if (key === 'parent') continue
+      const v = n[key]
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string' && down(c as EsNode)) return true
+    }
+
+    path.pop()
+    return false
+  }
+
+  if (!down(program as EsNode)) return undefined
+  // A chain starts where its first call does (`knex(c).migrate.latest().then(…)`): the call at `start` is the innermost.
+  for (let last = path.at(-1)!; ; ) {
+    const callee = last.callee as EsNode | undefined
+    const object = callee?.type === 'MemberExpression' ? (callee.object as EsNode) : undefined
+    if (!object || object.start !== start) break
+    path.push(callee!)
+    last = object
+    path.push(object)
+    if (object.type === 'CallExpression') continue
+    break
+  }
+
+  if (path.at(-1)?.type !== 'CallExpression') return undefined
+  const lineOf = (n: EsNode): number => text.slice(0, n.start).split('\n').length
+  const prop = (n: EsNode | undefined): string | undefined => (n?.type === 'MemberExpression' && !n.computed ? ((n.property as EsNode).name as string | undefined) : undefined)
+  // `X.migrate.METHOD(…)`, given X's ancestors nearest first.
+  const migrating = (x: EsNode, [mig, meth, call]: (EsNode | undefined)[]): undefined | {line: number; method: string} =>
+    mig?.type === 'MemberExpression' && mig.object === x && prop(mig) === 'migrate' && meth?.type === 'MemberExpression' && meth.object === mig && prop(meth) && call?.type === 'CallExpression' && call.callee === meth ? {line: lineOf(call), method: prop(meth)!} : undefined
+  const made = path.length - 1
+  const ancestors = (k: number): EsNode[] => path.slice(Math.max(0, k - 3), k).reverse()
+  // Chained: `knex(config).migrate.latest()`.
+  const chained = migrating(path[made], ancestors(made))
+  if (chained) return chained
+  // `const k = knex(config)` at the top level: every other mention of k is `k.migrate.METHOD(…)`.
+  const decl = path[made - 1]
+  const id = decl?.type === 'VariableDeclarator' && decl.init === path[made] ? (decl.id as EsNode) : undefined
+  if (id?.type !== 'Identifier' || path.slice(0, made - 1).some((p) => FUNCTION_NODES.has(p.type) || p.type === 'ExportNamedDeclaration')) return undefined
+  const name = id.name as string
+  let found: undefined | {line: number; method: string}
+  let other = false
+  const trail: EsNode[] = []
+  const walk = (x: EsNode): void => {
+    if (other) return
+    if (x.type === 'Identifier' && x.name === name && x !== id) {
+      const parent = trail.at(-1)
+      // A property or key spelled like it is not a use of it.
+      if ((parent?.type === 'MemberExpression' && parent.property === x && !parent.computed) || (parent?.type === 'Property' && parent.key === x && !parent.shorthand)) return
+      const use = migrating(x, trail.slice(-3).reverse())
+      if (use) found ??= use
+      else other = true
+      return
+    }
+
+    trail.push(x)
+    for (const key in x) {
+      if (key === 'parent') continue
+      const v = x[key]
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string') walk(c as EsNode)
+    }
+
+    trail.pop()
+  }
+
+  walk(program as EsNode)
+  return !other && found ? {...found, name} : undefined
+}
+
+/**
  * Whether a module's every import of @prisma/client names only its other exports (enums such as `Role`, the `Prisma`
  * namespace): named imports without PrismaClient, no namespace or default import, no require() of it whole.
  */
