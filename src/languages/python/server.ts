@@ -17,6 +17,7 @@ import {gitignoredAtStart, modelsBeforeSetup, rejectedAtStart} from './import-fa
 import {serverNotInstalled} from './installed.js'
 import {type EntryRoots, startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
 import {consoleScripts} from './program.js'
+import {wsgiAdapters} from './wsgi-wrapper.js'
 import type {PyModule} from './values.js'
 import type {Extra} from '../../model/process.js'
 
@@ -119,9 +120,29 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     // Synchronous engines only, in a FastAPI/Starlette app: a checkout blocks its thread, and the framework runs `def`
     // endpoints and dependencies on anyio's worker threads, at most 40 at once (the default limiter); an `async def`
     // one that uses a sync session blocks the loop itself. So no more than 40 hold a connection, whatever the pools allow.
-    const starlette = !input.loopSource && found.pools.length > 0 && found.pools.every((p) => p.blocking) ? await starletteApp(input) : undefined
-    if (starlette && total > ANYIO_THREADS) {
-      threads = sourced(ANYIO_THREADS, fromDefault(`${starlette} runs \`def\` endpoints and dependencies on anyio's worker threads, ${ANYIO_THREADS} at once by default, and a synchronous SQLAlchemy engine (create_engine) holds a connection only on the thread that checked it out: at most ${ANYIO_THREADS} of the pool's ${total} are in use at once`, ANYIO_REF), derivedFrom(found.pools.map((p) => p.pool)))
+    const blocking = !input.loopSource && found.pools.length > 0 && found.pools.every((p) => p.blocking)
+    // A WSGI app served through an adapter (Connexion 3's FlaskApp, a2wsgi, asgiref's WsgiToAsgi): its requests run on the
+    // adapter's threads, and only those can hold a synchronous engine's connections (wsgi-wrapper.ts).
+    const adapters = blocking ? wsgiAdapters(ctx, await input.project.walk(input.entries)) : undefined
+    const starlette = blocking ? await starletteApp(input) : undefined
+    if (adapters && !adapters.native) {
+      if (adapters.unread) {
+        threads = sourced(total, assumed(`the app is a WSGI app served through ${adapters.what}, whose requests run on its threads, but how many threads it has could not be read; every pooled connection counted (say it with --assume ${ctx.processType}=PROCESSES:THREADS)`), [adapters.unread, ...derivedFrom(found.pools.map((p) => p.pool))])
+      } else if (adapters.threads!.value < total) {
+        const n = adapters.threads!
+        // The ASGI spec: a WSGI app served over ASGI runs in a threadpool, so its blocking calls do not block the event loop.
+        const ASGI_WSGI = 'https://asgi.readthedocs.io/en/latest/specs/www.html#wsgi-compatibility'
+        threads = sourced(n.value, fromDefault(`the app is a WSGI app served through ${adapters.what}: ${input.server}'s event loop hands every request to the adapter's threads, and a synchronous engine holds a connection only on the thread that checked it out: at most ${n.value} of the pool's ${total} are in use at once`, ASGI_WSGI), [n.source, ...(n.via ?? []), ...derivedFrom(found.pools.map((p) => p.pool))])
+      }
+    } else if (starlette) {
+      // A WSGI app mounted in a FastAPI/Starlette app: its adapter's threads beside anyio's (Starlette's own adapter shares them).
+      const extra = adapters?.threads && !adapters.anyio ? adapters.threads : undefined
+      const cap = ANYIO_THREADS + (extra?.value ?? 0)
+      if (total > cap) {
+        threads = extra
+          ? sourced(cap, fromDefault(`${starlette} runs \`def\` endpoints and dependencies on anyio's worker threads, ${ANYIO_THREADS} at once by default, and the WSGI app it mounts through ${adapters!.what} on ${extra.value} threads of the adapter's; a synchronous SQLAlchemy engine holds a connection only on the thread that checked it out: at most ${cap} of the pool's ${total} are in use at once`, ANYIO_REF), [extra.source, ...(extra.via ?? []), ...derivedFrom(found.pools.map((p) => p.pool))])
+          : sourced(ANYIO_THREADS, fromDefault(`${starlette} runs \`def\` endpoints and dependencies on anyio's worker threads, ${ANYIO_THREADS} at once by default, and a synchronous SQLAlchemy engine (create_engine) holds a connection only on the thread that checked it out: at most ${ANYIO_THREADS} of the pool's ${total} are in use at once`, ANYIO_REF), derivedFrom(found.pools.map((p) => p.pool)))
+      }
     }
   } else if (eventLoop && found.framework === 'django') {
     // Django over ASGI: each request runs its sync views and ORM calls on a thread of its own, each with its

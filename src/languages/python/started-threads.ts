@@ -208,7 +208,7 @@ function threadPoolDefault(ctx: AnalyzerContext, at: Source, callee: string): So
 }
 
 /** ThreadPoolExecutor() with no max_workers, on this dyno and the app's Python. */
-function executorDefault(ctx: AnalyzerContext, at: Source, callee: string): Sourced<number> {
+export function executorDefault(ctx: AnalyzerContext, at: Source, callee: string): Sourced<number> {
   const nproc = ctx.dyno?.nproc
   const cpus = nproc?.value ?? 8
   const cpuSources: Source[] = nproc ? [nproc.source, ...(nproc.via ?? [])] : [assumed('dyno CPU count unknown; 8, as on Standard dynos')]
