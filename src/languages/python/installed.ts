@@ -19,6 +19,8 @@ import {hookWritesRequirements} from '../common/database-drivers.js'
 import {normalizedDir} from '../../model/files.js'
 import {pythonProgram} from './program.js'
 import {withIncludes} from './pins.js'
+import {copiedFile} from '../../model/image-files.js'
+import {posix} from 'node:path'
 
 const PACKAGE_MANAGERS = 'https://github.com/heroku/heroku-buildpack-python/blob/main/lib/package_manager.sh'
 
@@ -78,11 +80,17 @@ export function serverNotInstalled(ctx: AnalyzerContext): {diagnostic: Diagnosti
     for (const f of ['Pipfile', ...LOCKS, 'pyproject.toml', 'setup.py', 'setup.cfg']) if (files.exists(up + f)) read.push(up + f)
   }
 
+  // A container image installs from what its Dockerfile's RUNs name (`pip install -r prod.txt` after
+  // `COPY requirements/prod.txt ./`): those files are read too, as the image has them; one conncalc cannot find says nothing.
+  const image = ctx.image ? imageRequirements(ctx.image) : undefined
+  if (image === 'unread') return undefined
+  const imageText = (image ?? []).map((f) => ctx.image!.files.read(f)?.text ?? '').join('\n')
+  if (image) read.push(...image.filter((f) => !read.includes(f)))
   // No file the buildpack installs from: not an app conncalc sees whole (a lone config), so nothing is said.
   if (read.length === 0) return undefined
   // Comments name nothing that is installed (`# gunicorn comes with the image`); a URL's `#egg=name` fragment does.
   const uncommented = (t: string): string => t.replaceAll(/(^|\s)#.*$/gm, '')
-  const text = read.map((f) => uncommented(files.read(f)?.text ?? '')).join('\n')
+  const text = [...read.filter((f) => !image?.includes(f)).map((f) => uncommented(files.read(f)?.text ?? '')), uncommented(imageText)].join('\n')
   // A requirement conncalc cannot read through: a -r/-c file that is not in the app.
   const unread = requirements.some((f) => {
     const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : ''
@@ -92,13 +100,13 @@ export function serverNotInstalled(ctx: AnalyzerContext): {diagnostic: Diagnosti
   // bin/pre_compile writes requirements.txt before the install: the list installed is not the app's.
   if (depth === 0 && hookWritesRequirements(files)) return undefined
   // Installed another way: a build hook or a Dockerfile / render.yaml build command that names the server.
-  const others = levels.flatMap((up) => ['bin/pre_compile', 'bin/post_compile', 'Dockerfile', 'render.yaml', 'Aptfile'].map((f) => files.read(up + f)?.text ?? '')).join('\n')
+  const others = [...levels.flatMap((up) => ['bin/pre_compile', 'bin/post_compile', 'Dockerfile', 'render.yaml', 'Aptfile'].map((f) => files.read(up + f)?.text ?? '')), ctx.image?.files.read(ctx.image.image.dockerfile)?.text ?? ''].join('\n')
   const part = (d: string): RegExp => new RegExp(String.raw`(^|[^\w.-])([\w.-]*[-_.])?${d.replaceAll(/[-_.]/g, '[-_.]')}\d*([-_.][\w.-]*)?([^\w.-]|$)`, 'im')
   if (dists.some((d) => part(d).test(text) || part(d).test(others))) return undefined
   if (BRINGS[dists[0]]?.test(text)) return undefined
   const locked = read.some((f) => LOCKS.includes(f.replace(/^(\.\.\/)+/, '')))
   const shown = `\`${ctx.command.argv.slice(0, 3).join(' ')}${ctx.command.argv.length > 3 ? ' …' : ''}\``
-  const what = `${ctx.processType}: ${shown} runs ${name}, but no file the Python buildpack installs from names ${dists.join(' or ')} (${read.join(', ')})`
+  const what = `${ctx.processType}: ${shown} runs ${name}, but no file ${image ? "the image's pip install or the Python buildpack" : 'the Python buildpack'} installs from names ${dists.join(' or ')} (${read.join(', ')})`
   const unless = locked ? '' : ` unless a package listed there depends on it,`
   return {
     diagnostic: {
@@ -111,4 +119,38 @@ export function serverNotInstalled(ctx: AnalyzerContext): {diagnostic: Diagnosti
     },
     why: `${what}; the process would exit at start: counted as if ${name} were installed`,
   }
+}
+
+/**
+ * The requirements files a container image's Dockerfile installs (`pip install -r FILE`, `--requirement FILE`, `uv pip
+ * install -r FILE`, `pip-sync FILE`), as repository paths from the app root with the files their `-r`/`-c` lines name:
+ * FILE where a COPY put it (relative to a WORKDIR of the file, or absolute), or at that path in the repository.
+ * 'unread' when one cannot be found (a path in a variable, a file an earlier stage made): what it installs is unknown.
+ */
+function imageRequirements(image: NonNullable<AnalyzerContext['image']>): string[] | 'unread' | undefined {
+  const text = image.files.read(image.image.dockerfile)?.text
+  if (!text) return undefined
+  const joined = text.replaceAll(/\\\r?\n/g, ' ')
+  const workdirs = ['/', ...[...joined.matchAll(/^\s*WORKDIR\s+(\S+)/gim)].map((m) => m[1].replace(/^["']|["']$/g, ''))]
+  const names: string[] = []
+  for (const run of joined.matchAll(/^\s*RUN\s+(.*)$/gim)) {
+    for (const part of run[1].split(/&&|\|\||;/)) {
+      if (/\bpip(3|3\.\d+)?\s+install\b/.test(part)) names.push(...[...part.matchAll(/(?:^|\s)(?:-r|--requirement)(?:\s+|=)(\S+)/g)].map((m) => m[1]))
+      const sync = /\bpip-sync\s+(.*)$/.exec(part)
+      if (sync) names.push(...sync[1].split(/\s+/).filter((w) => w !== '' && !w.startsWith('-')))
+    }
+  }
+
+  if (names.length === 0) return undefined
+  const found: string[] = []
+  for (const raw of names) {
+    const name = raw.replace(/^["']|["']$/g, '')
+    if (name.includes('$')) return 'unread'
+    const inImage = (name.startsWith('/') ? [name] : workdirs.map((w) => posix.join(w.startsWith('/') ? w : `/${w}`, name))).map((abs) => copiedFile(image.image, image.files, abs)?.path)
+    const path = inImage.find((p) => p !== undefined) ?? (image.files.exists(name) ? normalizedDir(name) : undefined)
+    if (!path) return 'unread'
+    for (const f of withIncludes(image.files, path, new Set<string>())) if (!found.includes(f)) found.push(f)
+  }
+
+  return found
 }
