@@ -571,7 +571,7 @@ class Evaluator {
     const inner: Scope = fork(scope)
     for (const p of params) {
       const bare = p.replace(/^\*+/, '')
-      if (bare !== '') inner.set(bare, this.parameter(node, bare, `${this.opts.file}:${this.line(node)}`, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
+      if (bare !== '') inner.set(bare, this.parameter(node, bare, `${this.opts.file}:${this.line(node)}`, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`, p.startsWith('**')))
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
@@ -668,10 +668,15 @@ class Evaluator {
   }
 
   /** A parameter's value while a function body is walked for its calls: unknown, remembered as a parameter's. */
-  private parameter(node: PyNode, name: string, of: string, reason: string): EvalValue {
-    const v: UnknownValue = {...this.unknown(node, reason), parameter: name, parameterOf: of}
+  private parameter(node: PyNode, name: string, of: string, reason: string, keywords?: boolean): EvalValue {
+    const v: UnknownValue = {...this.unknown(node, reason), parameter: name, parameterOf: of, ...(keywords ? {keywords: true as const} : {})}
     PARAMETERS.add(v)
     return v
+  }
+
+  /** An item of a `**name` parameter: the keyword argument `key` its caller passes, unknown until a caller binds it. */
+  private keywordItem(node: PyNode, of: UnknownValue, key: string): EvalValue {
+    return this.parameter(node, key, of.parameterOf!, `\`${this.snippet(node)}\` is the keyword argument \`${key}\` the caller passes in \`**${of.parameter}\`, which conncalc does not follow here`)
   }
 
   /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
@@ -1338,7 +1343,7 @@ class Evaluator {
         const name = node.text
         const v = scope.get(name)
         // A parameter read in the body: unknown where it is read (the diagnostic points at the use, not the `def`).
-        if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter, parameterOf: v.parameterOf} : {})}
+        if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter, parameterOf: v.parameterOf, ...(v.keywords ? {keywords: true as const} : {})} : {})}
         if (v) return v
         const imported = this.aliases.get(name)
         if (imported === 'sys.argv' && this.argv()) return this.argvValue(node)
@@ -1751,6 +1756,8 @@ class Evaluator {
     if (sliced) return sliced
     const keyValue = await this.subscriptKeyValue(node, scope)
     const key = keyValue && keyValue.kind === 'known' && (typeof keyValue.value === 'string' || typeof keyValue.value === 'number') ? String(keyValue.value) : undefined
+    // `options["workers"]` of a `**options` parameter: the keyword argument its caller passes (bound-arguments.ts).
+    if (container.kind === 'unknown' && container.keywords && container.parameterOf && key !== undefined) return this.keywordItem(node, container, key)
     if (isDict(container) && key !== undefined) {
       const v = container.value.entries.get(key)
       // The key fell back past env vars with no value here (`config[os.getenv("FLASK_CONFIG") or "default"]`): so did the value.
@@ -2278,6 +2285,9 @@ class Evaluator {
             }
           }
 
+          // `options.get("workers", 4)` of a `**options` parameter: the keyword argument its caller passes, when it passes it.
+          const got = method.text === 'get' && receiver.kind === 'unknown' && receiver.keywords && args.length >= 1 && args.length <= 2 && args[0].kind === 'known' && typeof args[0].value === 'string' ? args[0].value : undefined
+          if (got !== undefined) return this.keywordItem(node, receiver as UnknownValue, got)
           const r = callMethod(receiver, method.text, args)
           if (r && 'item' in r) return r.item
           if (r) return this.known(node, r.value, receiver, ...args)

@@ -121,6 +121,8 @@ export interface UnknownValue {
   parameter?: string
   /** With `parameter`: the function it is a parameter of, as "file:line" of its `def` (bound-arguments.ts callerBindings). */
   parameterOf?: string
+  /** With `parameter`: a `**name` parameter, whose items are the keyword arguments its caller passes (`options["workers"]`). */
+  keywords?: true
   /**
    * One of these values, which one not decided here: a dict of the app's indexed by a key conncalc cannot evaluate
    * (`config[os.getenv("FLASK_CONFIG")]`: the dict's values), or the arms of a conditional expression whose condition it
