@@ -4,7 +4,9 @@
  * `RUN pip install -r prod.txt`, gunicorn started from a script the CMD runs; kiwitcms/Kiwi: `pip3 install -r
  * requirements/postgres.txt` whose `-r base.txt` chain names uWSGI). gunicorn is installed when that file (or one its
  * `-r` lines name, relative to it) lists it, whatever pyproject.toml says; a file naming neither keeps the warning.
- * Both count 3 gunicorn workers × 1 thread (sync worker) = 3.
+ * stage: a builder stage's `COPY requirements.txt /tmp/requirements.txt` + `pip install -r /tmp/requirements.txt` (the venv
+ * copied on to the final stage; lnbits/lnbits's shape): requirements.txt, which names gunicorn.
+ * Each counts 3 gunicorn workers × 1 thread (sync worker) = 3.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -24,5 +26,11 @@ describe('the requirements file an image pip-installs from', () => {
     expect(r.type('web')).toMatchObject({connections: 3})
     const warning = r.diagnostics.find((d) => d.code === 'missing-config')
     expect(warning?.message).toContain("no file the image's pip install or the Python buildpack installs from names gunicorn (pyproject.toml, requirements/prod.txt)")
+  })
+
+  it("a builder stage's COPY to /tmp read: requirements.txt names gunicorn, no warning", () => {
+    const r = plan('stage')
+    expect(r.type('web')).toMatchObject({connections: 3, processesPerDyno: 3})
+    expect(r.codes).not.toContain('missing-config')
   })
 })

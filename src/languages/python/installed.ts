@@ -47,13 +47,14 @@ const SERVERS: Record<string, string[]> = {
  * (fastapi's pyproject.toml optional-dependencies: "uvicorn[standard]"), channels 2–3 (setup.py install_requires
  * daphne), flower (requirements/default.txt: celery), apache-airflow / mlflow / apache-superset (gunicorn in their
  * install requirements), django-toolbelt (Heroku's Django starter package: setup.py install_requires django, psycopg2,
- * gunicorn, dj-database-url, dj-static). Beside these, any distribution whose name has the server's as one of its parts
+ * gunicorn, dj-database-url, dj-static), quart (its pyproject.toml dependencies: hypercorn, e.g. `hypercorn = ">=0.7.0"` in 0.16, the server of `quart run`). Beside these, any distribution whose name has the server's as one of its parts
  * (django-rq, rq-scheduler, django-celery-beat, uvicorn-worker) is taken to bring it.
  */
 const BRINGS: Record<string, RegExp> = {
   celery: /(^|[^\w.-])flower([^\w.-]|$)/im,
   daphne: /(^|[^\w.-])(django-)?channels([^\w.-]|$)/im,
   gunicorn: /(^|[^\w.-])(apache-airflow|mlflow|apache-superset|django-toolbelt)([^\w.-]|$)/im,
+  hypercorn: /(^|[^\w.-])quart([^\w.-]|$)/im,
   uvicorn: /(^|[^\w.-])fastapi(-cli)?\s*\[[^\]]*\b(standard|all)\b/im,
 }
 
@@ -147,10 +148,27 @@ function imageRequirements(image: NonNullable<AnalyzerContext['image']>): string
     const name = raw.replace(/^["']|["']$/g, '')
     if (name.includes('$')) return 'unread'
     const inImage = (name.startsWith('/') ? [name] : workdirs.map((w) => posix.join(w.startsWith('/') ? w : `/${w}`, name))).map((abs) => copiedFile(image.image, image.files, abs)?.path)
-    const path = inImage.find((p) => p !== undefined) ?? (image.files.exists(name) ? normalizedDir(name) : undefined)
-    if (!path) return 'unread'
+    const path = inImage.find((p) => p !== undefined) ?? stageCopy(joined, workdirs, name) ?? (image.files.exists(name) ? normalizedDir(name) : undefined)
+    if (!path || !image.files.exists(path)) return 'unread'
     for (const f of withIncludes(image.files, path, new Set<string>())) if (!found.includes(f)) found.push(f)
   }
 
   return found
+}
+
+/**
+ * A build-context COPY of any stage that puts `name` where the RUN reads it (`COPY requirements.txt /tmp/requirements.txt`
+ * in a builder stage, then `pip install -r /tmp/requirements.txt`): the repository path; undefined when none does.
+ */
+function stageCopy(dockerfile: string, workdirs: readonly string[], name: string): string | undefined {
+  const targets = new Set(name.startsWith('/') ? [posix.normalize(name)] : workdirs.map((w) => posix.join(w.startsWith('/') ? w : `/${w}`, name)))
+  for (const m of dockerfile.matchAll(/^\s*(?:COPY|ADD)\s+(.+)$/gim)) {
+    const words = m[1].trim().split(/\s+/).filter((w) => !w.startsWith('--'))
+    if (m[1].includes('--from') || words.length !== 2) continue
+    const [from, to] = words.map((w) => w.replace(/^["']|["']$/g, ''))
+    const dests = to.endsWith('/') || to === '.' ? [posix.join(to, posix.basename(from))] : [to]
+    for (const d of dests) for (const w of workdirs) if (targets.has(d.startsWith('/') ? posix.normalize(d) : posix.join(w.startsWith('/') ? w : `/${w}`, d))) return normalizedDir(from.replace(/^\.\//, ''))
+  }
+
+  return undefined
 }
