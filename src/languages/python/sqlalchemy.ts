@@ -238,9 +238,22 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const built: Alternative<PoolEntry>[] = []
+  const perRequest = requestFunctions(modules)
+  let saidPerRequest = false
   for (const m of modules) {
     for (const c of m.calls) {
       if (!isEngineCall(c) || idle.has(`${m.file}:${c.line}`)) continue
+      // Built in a function every request runs (a FastAPI dependency, a route handler, or what they call), not cached:
+      // a new engine, so a new pool, per request; the connections grow with the requests in flight, with no bound.
+      // Kept past the call (`self.engine = …`, a module global `_engine` set once) is not per request.
+      const kept = c.assignedAttr !== undefined || (c.assignedTo !== undefined && m.names.has(c.assignedTo))
+      const fn = c.within && !c.within.cached && !kept ? perRequest.get(c.within.name.split('.').pop()!) : undefined
+      const request = fn ? [assumed(`the engine at ${m.file}:${c.line} is built in ${c.within!.name}(), which ${fn}: a new engine (and pool) per request, each request holding its own connection, with no bound; one engine's pool counted`)] : []
+      if (fn && !saidPerRequest) {
+        saidPerRequest = true
+        diagnostics.push({code: 'unbounded-pool', file: m.file, fix: 'build the engine once, at import (module level) or in a cached function, and hand out sessions from it', line: c.line, message: `the SQLAlchemy engine at ${m.file}:${c.line} is built in ${c.within!.name}(), which ${fn}: every request makes an engine of its own and opens a connection on it, so the connections per process grow with the requests in flight, with no pool to bound them (the engines' pools are not shared); conncalc counts one engine's pool`, severity: 'warning'})
+      }
+
       // A factory the app calls at import from several places builds an engine at each of them.
       for (const {call, suffix, via} of eachBuilt(c, POOL_REF)) {
         const url = call.args[0] ?? call.kwargs.url
@@ -252,7 +265,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
         const sync = e && !ASYNC_ENGINE.test(c.callee) ? {...e, blocking: true as const} : e
         // In a `for`, a `while` or a comprehension (`[create_engine(u) for u in followers]`): one engine per item, as many
         // as the items, which conncalc does not count (none when the list is empty); one is counted, an assumption.
-        const each = c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []
+        const each = [...(c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []), ...request]
         if (sync) built.push({arms: c.arms, item: via.length + each.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via, ...each]}} : sync, scope: suffix, weight: sync.pool.value})
       }
     }
@@ -349,3 +362,44 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
   return {diagnostics, pools}
 }
 
+
+/**
+ * The app's functions that run on every request, by name, with why: those FastAPI's `Depends(f)` names (it calls a
+ * dependency per request, https://fastapi.tiangolo.com/tutorial/dependencies/), those a route decorator registers
+ * (`@app.get`, `@router.post`, `@bp.route`, Flask's `@app.before_request`), and the app's functions they call, a few calls deep.
+ */
+function requestFunctions(modules: readonly PyModule[]): Map<string, string> {
+  const ROUTE = /(^|\.)(get|post|put|patch|delete|route|api_route|websocket|before_request)$/
+  const found = new Map<string, string>()
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (/(^|\.)(Depends|Security)$/.test(c.callee) && /^fastapi(\.|$)/.test(c.callee)) {
+        const name = c.argNames?.[0]?.split('.').pop()
+        if (name && !found.has(name)) found.set(name, `FastAPI calls for every request that depends on it (Depends(${name}) at ${m.file}:${c.line})`)
+      }
+
+      const fn = c.within
+      if (fn?.decorators?.some((d) => ROUTE.test(d) && !/^(os\.environ|environ|settings|config)\./.test(d))) {
+        const name = fn.name.split('.').pop()!
+        if (!found.has(name)) found.set(name, `runs for every request (@${fn.decorators.find((d) => ROUTE.test(d))} at ${fn.file}:${fn.line})`)
+      }
+    }
+  }
+
+  // What they call: the app's own functions (appDefined), three calls deep.
+  for (let depth = 0; depth < 3; depth++) {
+    const before = found.size
+    for (const m of modules) {
+      for (const c of m.calls) {
+        const caller = c.within?.name.split('.').pop()
+        const why = caller === undefined ? undefined : found.get(caller)
+        const name = c.callee.split('.').pop()!
+        if (why && c.appDefined && !found.has(name)) found.set(name, `is called (${m.file}:${c.line}) by ${caller}(), which ${why}`)
+      }
+    }
+
+    if (found.size === before) break
+  }
+
+  return found
+}
