@@ -24,12 +24,16 @@ import {programName} from '../common/setting.js'
 const FPM_DOCS = 'https://www.php.net/manual/en/install.fpm.configuration.php'
 const WWW_CONF = 'https://github.com/php/php-src/blob/master/sapi/fpm/www.conf.in'
 const DOCKER_PHP = 'https://github.com/docker-library/php/blob/master/Dockerfile-linux.template'
+const SERVERSIDEUP_PHP = 'https://github.com/serversideup/docker-php/blob/main/src/variations/fpm/Dockerfile'
+const SERVERSIDEUP_POOL = 'https://github.com/serversideup/docker-php/blob/main/src/php-fpm.d/usr/local/etc/php-fpm.d/docker-php-serversideup-pool.conf'
 const WWW_DEFAULT = '[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n'
 
 /** Where a PHP-FPM build keeps its config, and the files its package or image ships there. */
 interface Layout {
   conf: string
   defaults: Map<string, string>
+  /** ENV the base image sets, which its shipped files read as `${NAME}` (PHP-FPM expands them from its environment). */
+  env?: Map<string, string>
   prefix: string
   ref: string
   what: string
@@ -50,6 +54,27 @@ function layoutOf(prog: string, image: ImageFiles): Layout | undefined {
   }
 
   if (prog !== 'php-fpm') return undefined
+  // serversideup/php's FPM images (fpm, fpm-nginx, fpm-apache; v3 tags, not `v2…`) build FROM the official php:*-fpm image
+  // (its php-fpm.conf), remove php-fpm.d/*.conf and ship docker-php-serversideup-pool.conf, whose pool (PHP_FPM_POOL_NAME,
+  // "www") reads `pm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}`, ENV "20" in the image (src/variations/fpm/Dockerfile).
+  if (/^(?:docker\.io\/)?serversideup\/php:(?!v[0-2]\b)[^\s]*fpm/.test(image.baseImage)) {
+    const dir = '/usr/local/etc/php-fpm.d'
+    return {
+      conf: '/usr/local/etc/php-fpm.conf',
+      defaults: new Map([
+        ['/usr/local/etc/php-fpm.conf', '[global]\ninclude=etc/php-fpm.d/*.conf\n'],
+        [`${dir}/docker-php-serversideup-pool.conf`, '[global]\ndaemonize = no\n[www]\nlisten = 9000\npm = ${PHP_FPM_PM_CONTROL}\npm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}\n'],
+      ]),
+      env: new Map([
+        ['PHP_FPM_PM_CONTROL', 'dynamic'],
+        ['PHP_FPM_PM_MAX_CHILDREN', '20'],
+      ]),
+      prefix: '/usr/local',
+      ref: SERVERSIDEUP_POOL,
+      what: `the ${image.baseImage} image`,
+    }
+  }
+
   const official = /(^|\/)php:[^\s]*fpm/.test(image.baseImage)
   // An image built on another base that puts its own files in the official layout is read in that layout (the base's own files unknown).
   const inLayout = image.copies.some((c) => c.to.startsWith('/usr/local/etc/php-fpm')) || image.written.some((w) => w.abs.startsWith('/usr/local/etc/php-fpm'))
@@ -252,9 +277,11 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
   for (const [name, p] of pools) {
     const env = /^\$\{(\w+)\}$/.exec(p.raw)?.[1]
     const set = env ? ctx.env.get(env) : undefined
-    const text = set ? set.value : p.raw
+    // Unset by the app (its ENV, the env given): the base image's own ENV, when its shipped file reads it.
+    const imageEnv = env && !set && p.shipped ? layout?.env?.get(env) : undefined
+    const text = set ? set.value : (imageEnv ?? p.raw)
     const n = /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined
-    const where = p.shipped ? fromDefault(`${layout!.what} ships ${posix.basename(p.abs)} with pool [${name}] pm.max_children = ${p.raw}`, p.path.includes('@') && layout?.ref === DOCKER_PHP ? DOCKER_PHP : WWW_CONF) : fromFile(p.path, p.line)
+    const where = p.shipped ? fromDefault(`${layout!.what} ships ${posix.basename(p.abs)} with pool [${name}] pm.max_children = ${p.raw}`, p.path.includes('@') && layout ? layout.ref : WWW_CONF) : fromFile(p.path, p.line)
     if (n === undefined) {
       const why = env && !set ? `\${${env}} in pm.max_children (${p.path}:${p.line}) is not set here` : `pm.max_children = ${p.raw} (${p.path}:${p.line}) is not a number conncalc can read`
       diagnostics.push({code: 'unknown-config-value', file: p.path, fix: env ? `--env ${env}=N` : `give the workers: --assume ${ctx.processType}=PROCESSES:1:1`, line: p.line, message: `${ctx.processType}: PHP-FPM pool [${name}]: ${why}; 5 assumed`, processType: ctx.processType, severity: 'warning'})
@@ -266,6 +293,7 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
     total += n
     if (pools.size > 1 || p.shipped) via.push(where)
     if (set) via.push(set.source)
+    if (imageEnv !== undefined) via.push(fromDefault(`${layout!.what} sets ENV ${env}=${imageEnv}`, SERVERSIDEUP_PHP))
     if (p.copyLine && !p.shipped) via.push(fromFile(image.dockerfile, p.copyLine))
   }
 
