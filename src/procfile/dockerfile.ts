@@ -246,9 +246,20 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               // … with WORKDIR /app, then `COPY --from=build /app /app`): Docker copies a folder's contents, so each piece
               // below it lands at the same place below DEST (bluesky-social/atproto's services/*/Dockerfile).
               let pieces = 0
+              // A copy `into` a folder at or below SRC (`COPY ./frontend .` in WORKDIR /app/frontend, then `COPY --from=…
+              // /app/frontend /app/frontend`) stays one: whether its source is a file (put inside) or a folder (its contents
+              // copied there) is known only against the repository (model/image-files.ts), so the folder is not assumed a file.
+              const under = (p: string): boolean => p === abs || p.startsWith(abs === '/' ? '/' : `${abs}/`)
               for (const c of earlier.copies) {
+                if (c.whenPresent) continue
+                if (c.into && under(c.to)) {
+                  stage.copies.push({from: c.from, fromStage: true, into: true, line: ins.line, to: posix.join(to, posix.relative(abs, c.to))})
+                  pieces++
+                  continue
+                }
+
                 const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
-                if (c.whenPresent || !at.startsWith(abs === '/' ? '/' : `${abs}/`)) continue
+                if (!at.startsWith(abs === '/' ? '/' : `${abs}/`)) continue
                 stage.copies.push({from: c.from, fromStage: true, into: false, line: ins.line, to: posix.join(to, posix.relative(abs, at))})
                 pieces++
               }

@@ -24,7 +24,7 @@ import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 import {rakefileOf, rakeTasks} from '../languages/ruby/rails-process-command.js'
 import {knownProgram} from '../languages/shell/programs.js'
-import {copiedFile, imageFile, imageFolderFiles} from '../model/image-files.js'
+import {copiedFile, copiedPath, imageFile, imageFolderFiles} from '../model/image-files.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
@@ -340,6 +340,17 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
     })
   }
 
+  /**
+   * A program's `directory=` in the app: relative to supervisord's folder, or an image's absolute folder that a COPY
+   * brought from the repository (`directory=/app/frontend` after `COPY ./frontend /app/frontend`), as the repository's.
+   */
+  function inAppDir(dir: string, cwd: string, image: InImage | undefined): string | undefined {
+    if (!dir.startsWith('/')) return inApp(cwd, dir)
+    // Only where supervisord's own folder is the app root's (no script `cd` before it): the copy's path is from that root.
+    const path = image && image.files === files && cwd === '' ? copiedPath(image.image, image.files, posix.normalize(dir).replace(/\/$/, '')) : undefined
+    return path !== undefined && !path.startsWith('..') && image!.files.list(path).length > 0 ? path : undefined
+  }
+
   const args = argv.slice(1)
   const given = option(args, '-c', '--configuration')?.value
   // Without -c it searches the working folder (and ../etc, /etc, which a dyno's app does not hold).
@@ -403,7 +414,7 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
       assignments: environment ? supervisorEnvironment(environment.value, `${file.path}:${environment.line}`) : [],
       command: inImagePaths(expanded.text.replaceAll('\n', ' '), cwd, image),
       copies: Number.isInteger(copies) && copies >= 1 ? copies : 1,
-      cwd: dir ? (inApp(cwd, supervisorExpand(dir.value, vars, env).text) ?? cwd) : cwd,
+      cwd: dir ? (inAppDir(supervisorExpand(dir.value, vars, env).text, cwd, image) ?? cwd) : cwd,
       name: `program:${name}`,
       origin: {file: file.path, line: command.line},
     })

@@ -135,6 +135,33 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     expect(JSON.stringify(front.type('app').sources)).not.toContain('forks into the background')
   })
 
+  it("serversideup/php's FPM image: its own pool file reads pm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}, ENV 20 in the image (not the official image's 5); the app's ENV wins", () => {
+    // serversideup/docker-php src/variations/fpm/Dockerfile: FROM php:*-fpm, `rm -rf /usr/local/etc/php-fpm.d/*.conf`, then
+    // php-fpm.d/docker-php-serversideup-pool.conf (`pm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}`) and ENV PHP_FPM_PM_MAX_CHILDREN="20".
+    // Before: 5, unstarred (its name matched the official php:*-fpm image's).
+    const serversideup = (...lines: string[]): string => ['FROM serversideup/php:8.3-fpm-alpine', 'WORKDIR /var/www/html', 'COPY . .', ...lines, 'CMD ["php-fpm"]', ''].join('\n')
+    const r = app1(serversideup())
+    expect(procs(r)).toMatchObject({assumed: false, value: 20})
+    expect(JSON.stringify(r.type('app').sources.processesPerDyno)).toContain('ENV PHP_FPM_PM_MAX_CHILDREN=20')
+    expect(procs(app1(serversideup('ENV PHP_FPM_PM_MAX_CHILDREN=8')))).toMatchObject({assumed: false, value: 8})
+  })
+
+  it("supervisord's directory= at an image folder a COPY filled from the repository: the program runs from that repository folder", () => {
+    // HiEventsDev/Hi.Events Dockerfile.all-in-one's shape: PHP-FPM beside the frontend's SSR server (`directory=/app/frontend`).
+    // Its server.js opens no database: 20 + 0. Before: `node server.js` was looked for at the root (1*), and FPM read 5.
+    const dockerfile = ['FROM serversideup/php:8.3-fpm-alpine', 'COPY ./frontend /app/frontend', 'WORKDIR /var/www/html', 'COPY . .', 'COPY deploy/supervisord.conf /etc/supervisord.conf', 'CMD ["supervisord", "-c", "/etc/supervisord.conf"]', ''].join('\n')
+    const r = app1(dockerfile, {
+      'deploy/supervisord.conf': '[supervisord]\nnodaemon=true\n\n[program:php-fpm]\ncommand=/usr/local/sbin/php-fpm -F\n\n[program:ssr]\ncommand=node server.js\ndirectory=/app/frontend\n',
+      'frontend/package.json': '{"name": "ssr", "dependencies": {}}\n',
+      'frontend/server.js': "require('http').createServer((req, res) => res.end('ok')).listen(3000)\n",
+    })
+    expect(r.type('app').connections).toBe(20)
+    const ssr = r.type('app').extras.find((e: {reason: string}) => e.reason.startsWith('`node server.js`'))
+    expect(ssr).toMatchObject({count: 0})
+    expect(JSON.stringify(ssr)).toContain('"file":"frontend/server.js"')
+    expect(JSON.stringify(ssr)).not.toContain('"assumed"')
+  })
+
   it("a base image whose PHP-FPM config conncalc cannot see: 5, starred and warned naming the image", () => {
     const r = app1(['FROM acme/php-nginx:2', 'WORKDIR /app', 'COPY . .', 'CMD ["php-fpm"]', ''].join('\n'))
     expect(procs(r)).toMatchObject({assumed: true, value: 5})

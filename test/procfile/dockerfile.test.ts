@@ -148,14 +148,27 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
       ].join('\n'),
     )
     expect(r.stage.copies).toEqual([
-      {from: 'package.json', fromStage: true, into: false, line: 9, to: '/srv/package.json'},
-      {from: 'pnpm-workspace.yaml', fromStage: true, into: false, line: 9, to: '/srv/pnpm-workspace.yaml'},
+      // Copied into /app (`COPY ./package.json ./`): into /srv, as a file or a folder the repository says which.
+      {from: 'package.json', fromStage: true, into: true, line: 9, to: '/srv'},
+      {from: 'pnpm-workspace.yaml', fromStage: true, into: true, line: 9, to: '/srv'},
       {from: 'packages/api', fromStage: true, into: false, line: 9, to: '/srv/packages/api'},
       {from: 'services/api', fromStage: true, into: false, line: 9, to: '/srv/services/api'},
       {from: 'packages/api', fromStage: true, into: false, line: 10, to: '/opt/pkgs/api'},
     ])
     // A folder the earlier stage made itself (a build's output, node_modules) holds none of the repository's pieces.
     expect(image('FROM node AS b\nWORKDIR /app\nCOPY ./src ./src\nRUN npm run build\nFROM node\nCOPY --from=b /app/dist /srv\n').stage.copies).toEqual([])
+  })
+
+  it('COPY --from of a folder an earlier stage filled with `COPY ./frontend .` (a folder into its WORKDIR): its contents are DEST, not DEST/frontend', () => {
+    // HiEventsDev/Hi.Events Dockerfile.all-in-one: the node stage copies ./frontend into WORKDIR /app/frontend, the final
+    // stage copies /app/frontend on, and supervisord runs `yarn start` with directory=/app/frontend. Docker copies a
+    // folder's contents (never the folder itself) whatever DEST is; before, the carried copy said /app/frontend/frontend.
+    const r = image(['FROM node:22-alpine AS web', 'WORKDIR /app/frontend', 'COPY ./frontend/package.json ./', 'COPY ./frontend .', 'RUN yarn build', 'FROM php:8.3-fpm', 'COPY --from=web /app/frontend /app/frontend', 'COPY ./backend /app/backend'].join('\n'))
+    expect(r.stage.copies).toEqual([
+      {from: 'frontend/package.json', fromStage: true, into: true, line: 7, to: '/app/frontend'},
+      {from: 'frontend', fromStage: true, into: true, line: 7, to: '/app/frontend'},
+      {from: 'backend', into: false, line: 8, to: '/app/backend'},
+    ])
   })
 
   it('a source written as a folder (`COPY server/ .`) copies its contents to DEST: a later stage\'s paths under DEST are that folder\'s', () => {
