@@ -109,7 +109,8 @@ export function splitCommand(raw: string, env: Env, origin: {file: string; line:
   const split: SplitCommand = {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
   if (result.shell) split.shell = result.shell
   if (result.neverRun) split.neverRun = result.neverRun
-  if (plain && plainSplits.size < PLAIN_SPLITS_MAX) plainSplits.set(raw, copyOf(split))
+  // run-java.sh reads JAVA_APP_JAR / JAVA_MAIN_CLASS from the env: its split is not the same on every line.
+  if (plain && plainSplits.size < PLAIN_SPLITS_MAX && !raw.includes('run-java.sh')) plainSplits.set(raw, copyOf(split))
   return split
 }
 
@@ -1080,6 +1081,9 @@ const SIMPLE_WRAPPERS = new Set([
  */
 const SERVICE_MESH = /^(?:bin\/)?heroku-(?:applink|integration)-service-mesh(?:-[\w.]+)*$/
 
+/** Where Java base images keep run-java.sh (UBI OpenJDK's, fabric8's): it runs the app's jar or main class with java. */
+const RUN_JAVA = new Set(['/opt/jboss/container/java/run/run-java.sh', '/deployments/run-java.sh'])
+
 /** Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec). */
 const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-static'])
 
@@ -1228,6 +1232,14 @@ function stripWrappers(
       // `exec "$@"` (https://github.com/docker-library/php/blob/master/docker-php-entrypoint).
       wrappers.push('docker-php-entrypoint')
       argv = argv[1].startsWith('-') ? ['php', ...argv.slice(1)] : argv.slice(1)
+    } else if (RUN_JAVA.has(written) && (env.get('JAVA_MAIN_CLASS')?.value || env.get('JAVA_APP_JAR')?.value)) {
+      // The run-java.sh of Red Hat's UBI OpenJDK images (Quarkus's generated Dockerfile.jvm runs it with ENV JAVA_APP_JAR)
+      // and fabric8's Java images: `java … -cp … $JAVA_MAIN_CLASS "$@"` when JAVA_MAIN_CLASS is set, else `java … -jar
+      // $JAVA_APP_JAR "$@"` (https://github.com/fabric8io-images/run-java-sh, README: "JAVA_APP_JAR … can be started with
+      // java -jar if no $JAVA_MAIN_CLASS is set"). Neither set: it looks for the one jar in JAVA_APP_DIR, left unread here.
+      wrappers.push('run-java.sh')
+      const main = env.get('JAVA_MAIN_CLASS')?.value
+      argv = main ? ['java', main, ...argv.slice(1)] : ['java', '-jar', env.get('JAVA_APP_JAR')!.value, ...argv.slice(1)]
     } else if (head === 'nice') {
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
