@@ -557,6 +557,14 @@ describe('the binary the app builds itself: `go build -o NAME PKG` in CI, a Make
     }
   })
 
+  it("tonistiigi/xx's `xx-go build -o /usr/local/bin/acme-worker ./cmd/worker` (a multi-platform Dockerfile, openmeterio/openmeter's shape) is that build", async () => {
+    // Before: `xx-go` was not read as go, so nothing built acme-worker: the root (doc.go) was read and pgxpool's default 8 assumed.
+    const dockerfile = 'FROM --platform=$BUILDPLATFORM golang:1.24-alpine AS builder\nCOPY --from=tonistiigi/xx:1.6.1 / /\nWORKDIR /src\nCOPY . .\nRUN xx-go build -ldflags "-s -w" -o /usr/local/bin/acme-worker ./cmd/worker\nFROM alpine:3.21\nCOPY --from=builder /usr/local/bin/acme-worker /usr/local/bin/\nCMD acme-worker\n'
+    const a = await run('acme-worker', {...files, Dockerfile: dockerfile})
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'worker/startup.go', line: 11}))
+    expect(a.pools).toEqual([])
+  })
+
   it("pgx in go.mod, nothing opened in the code read, and the module imports only pgx's database/sql driver (stdlib): database/sql's unbounded pool, not pgxpool's default", async () => {
     // The binary's database comes from another module's package (not read); the module imports pgx/v4/stdlib elsewhere.
     const main = 'package main\n\nimport "github.com/acme/kit/db"\n\nfunc main() { db.Connect() }\n'
@@ -711,5 +719,33 @@ describe("Go: gobuffalo/pop's pop.NewConnection(&pop.ConnectionDetails{Pool: …
     const zero = await run('bin/auth', {...files, 'persistence/persister.go': files['persistence/persister.go'].replace('Pool: config.Pool,', 'Pool: 0,')})
     expect(zero.pools).toEqual([])
     expect(zero.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', message: expect.stringContaining('pop opened at persistence/persister.go:13')}))
+  })
+})
+
+describe("Go: Ory's services (ory/hydra, ory/kratos): github.com/ory/pop/v6 sized by ory/x sqlcon.ParseConnectionOptions", () => {
+  // driver/registry_sql.go's shape: `pool, idlePool, lifetime, idleTime, cleanedDSN := sqlcon.ParseConnectionOptions(l, dsn)`,
+  // then `opts := &pop.ConnectionDetails{URL: cleanedDSN, IdlePool: idlePool, Pool: pool}` and pop.NewConnection(opts).
+  // ory/x sqlcon/parse_opts.go: maxConns = maxParallelism() * 2 (min(GOMAXPROCS, NumCPU)), or the DSN's max_conns; ory/pop
+  // calls SetMaxOpenConns(Pool). Hand: 2 × 8 CPUs of a Standard dyno = 16 (starred: the DSN env var may carry max_conns);
+  // a literal DSN with max_conns=20: 20. Before: database/sql unbounded, 1* (ory/pop was not read as pop).
+  const files = (dsn: string): Record<string, string> => ({
+    'go.mod': 'module github.com/example/idp\n\ngo 1.24\n\nrequire (\n\tgithub.com/ory/pop/v6 v6.4.2\n\tgithub.com/ory/x v0.0.700\n\tgithub.com/jackc/pgx/v5 v5.7.5\n)\n',
+    'main.go': [
+      'package main', '', 'import (', '\t"os"', '', '\t"github.com/ory/pop/v6"', '\t"github.com/ory/x/logrusx"', '\t"github.com/ory/x/sqlcon"', '\t_ "github.com/jackc/pgx/v5/stdlib"', ')', '',
+      'func main() {', '\tl := logrusx.New("idp", "dev")', `\tdsn := ${dsn}`,
+      '\tpool, idlePool, connMaxLifetime, connMaxIdleTime, cleanedDSN := sqlcon.ParseConnectionOptions(l, dsn)',
+      '\topts := &pop.ConnectionDetails{', '\t\tURL:             cleanedDSN,', '\t\tIdlePool:        idlePool,', '\t\tConnMaxLifetime: connMaxLifetime,', '\t\tConnMaxIdleTime: connMaxIdleTime,', '\t\tPool:            pool,', '\t}',
+      '\tc, err := pop.NewConnection(opts)', '\tif err != nil {', '\t\tpanic(err)', '\t}', '\t_ = c.Open()', '}',
+    ].join('\n'),
+  })
+
+  it('the DSN from the env (not read): 2 × 8 CPUs = 16, starred, citing sqlcon; a literal max_conns=20: 20, read', async () => {
+    const a = await run('idp', files('os.Getenv("DSN")'))
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([16])
+    expect(describeSourced(a.pools![0].pool)).toContain("ory/x sqlcon's default max connections: maxParallelism() * 2")
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+    const set = await run('idp', files('"postgres://u:p@db:5432/idp?sslmode=disable&max_conns=20&max_idle_conns=4"'))
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([20])
+    expect(isAssumption(set.pools![0].pool)).toBe(false)
   })
 })

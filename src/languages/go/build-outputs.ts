@@ -140,7 +140,8 @@ export function goBuilds(files: FileReader, module: string | undefined): GoBuild
         let l = lines[i]
         // A command continued with a backslash (Makefile, Dockerfile RUN, shell) is one command.
         for (let j = i + 1; /\\\s*$/.test(l) && j < lines.length && j < i + 20; j++) l = l.replace(/\\\s*$/, ' ') + lines[j]
-        const at = /(?:^|[\s;&|("'`=:])go\s+build\s/.exec(`${l} `)
+        // tonistiigi/xx's `xx-go build` (multi-platform Dockerfiles) is `go build` with GOOS/GOARCH set for the target.
+        const at = /(?:^|[\s;&|("'`=:])(?:xx-)?go\s+build\s/.exec(`${l} `)
         if (!at || /^\s*#/.test(l)) continue
         const rest = `${l} `.slice(at.index + at[0].length).split(/\s(?:&&|\|\||;|\|)\s|;\s*$|\s#/)[0]
         // `run: "go build -o x ./cmd/x"`: the quote closing the YAML string is not the command's.

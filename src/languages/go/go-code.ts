@@ -643,6 +643,10 @@ export class GoFile {
       return cpus ? this.known(n, cpus.value, [cpus.source, ...(cpus.via ?? [])]) : this.unknown(n, "runtime.NumCPU() depends on the dyno's CPU count, which is not known")
     }
 
+    // Ory's sqlcon.ParseConnectionOptions(l, dsn) (github.com/ory/x/sqlcon, vendored by Hydra as oryx/sqlcon): its first
+    // result, the pool Ory's services give pop, is the DSN's max_conns, else maxParallelism() * 2 = 2 × min(GOMAXPROCS,
+    // NumCPU) (https://github.com/ory/x/blob/master/sqlcon/parse_opts.go, connector.go). A DSN not read here is starred.
+    if (q && /^(?:github\.com\/ory\/x|[\w.-]+(?:\/[\w.-]+)*\/oryx)\/sqlcon\.ParseConnectionOptions$/.test(q) && args.length === 2) return this.orySqlconPool(n, args[1]!)
     if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) return this.flagInt(n, args[0] ?? null, args[1] ?? null)
     // urfave/cli's `cmd.Int("max-db-conn")` (v3's *cli.Command, v1/v2's *cli.Context): the flag's value.
     if (!q && fn?.type === 'selector_expression' && args.length === 1) {
@@ -661,6 +665,19 @@ export class GoFile {
     }
 
     return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
+  }
+
+  /** sqlcon.ParseConnectionOptions's max connections: the DSN's `max_conns`, else 2 × the dyno's CPUs (see call()). */
+  private orySqlconPool(n: TsNode, dsnArg: TsNode): EvalValue {
+    const ref = 'https://github.com/ory/x/blob/master/sqlcon/parse_opts.go'
+    const dsn = this.evaluate(dsnArg)
+    const url = dsn?.kind === 'known' && typeof dsn.value === 'string' ? dsn.value : undefined
+    const given = url === undefined ? undefined : /[?&]max_conns=([^&#]*)/.exec(url)?.[1]
+    if (given !== undefined) return /^\d+$/.test(given) ? this.known(n, Number(given), [fromDefault('sqlcon.ParseConnectionOptions takes max_conns from the DSN', ref)], [dsn!]) : this.unknown(n, `max_conns=${given} in the DSN is not a number`)
+    const cpus = this.input.nproc
+    if (!cpus) return this.unknown(n, "sqlcon's default pool is 2 × the CPU count, which is not known here")
+    const why = url === undefined ? [assumed(`the DSN given to sqlcon.ParseConnectionOptions (${this.path}:${line(n)}) is not read here: a max_conns=N in it sets the pool; without one, the default`)] : []
+    return this.known(n, 2 * cpus.value, [fromDefault("ory/x sqlcon's default max connections: maxParallelism() * 2, maxParallelism = min(GOMAXPROCS, NumCPU)", ref), cpus.source, ...(cpus.via ?? []), ...why])
   }
 
   /**
@@ -1410,7 +1427,9 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         // gobuffalo/pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})`: Open calls SetMaxOpenConns(Pool) (pop.ts).
-        else if (/^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(pkg) && fnName === 'NewConnection') out.opened.push({file: file.path, lib: 'pop', line: line(n), ...detailsPool(file, n, args[0])})
+        // Ory's fork github.com/ory/pop/v6 keeps it: Pool != 0 → SetMaxOpenConns(Pool) (its connection.go; a DSN with
+        // pool_min_conns= makes a pgxpool instead, not read here).
+        else if (/^github\.com\/(?:gobuffalo|ory)\/pop(\/v\d+)?$/.test(pkg) && fnName === 'NewConnection') out.opened.push({file: file.path, lib: 'pop', line: line(n), ...detailsPool(file, n, args[0])})
         else if (pkg === 'github.com/bgentry/que-go' && fnName === 'NewWorkerPool') out.queWorkers.push({file: file.path, lib: 'que-go', line: line(n), value: file.evaluate(args[2] ?? null)})
         else if ((pkg === 'net/http' && /^(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)$/.test(fnName)) || ((q === 'os.Getenv' || q === 'os.LookupEnv') && args[0]?.text === '"PORT"')) out.serves ??= {file: file.path, line: line(n)}
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
