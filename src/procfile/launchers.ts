@@ -335,7 +335,7 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
     return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]+)/g, (m, pre: string, abs: string) => {
       const copied = copiedFile(image.image, image.files, abs)
       if (!copied) return m
-      const rel = posix.relative(cwd || '.', copied.path)
+      const rel = fromHere(copied.path, cwd)
       return `${pre}${rel.startsWith('..') ? m.slice(pre.length) : rel}`
     })
   }
@@ -346,9 +346,16 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
    */
   function inAppDir(dir: string, cwd: string, image: InImage | undefined): string | undefined {
     if (!dir.startsWith('/')) return inApp(cwd, dir)
-    // Only where supervisord's own folder is the app root's (no script `cd` before it): the copy's path is from that root.
-    const path = image && image.files === files && cwd === '' ? copiedPath(image.image, image.files, posix.normalize(dir).replace(/\/$/, '')) : undefined
-    return path !== undefined && !path.startsWith('..') && image!.files.list(path).length > 0 ? path : undefined
+    const path = image ? copiedPath(image.image, image.files, posix.normalize(dir).replace(/\/$/, '')) : undefined
+    return path !== undefined && !path.startsWith('..') && image!.files.list(path).length > 0 ? fromHere(path, cwd) : undefined
+  }
+
+  /**
+   * A repository path (from the app root) as the process's files read it: they may be a folder's (`cd /app/backend` in the
+   * script that execs supervisord: FileReader.within), so `backend/artisan` is `artisan` there and `frontend` is `../frontend`.
+   */
+  function fromHere(path: string, cwd: string): string {
+    return posix.relative(posix.join(files.within ?? '', cwd) || '.', path)
   }
 
   const args = argv.slice(1)

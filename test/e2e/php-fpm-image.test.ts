@@ -23,10 +23,11 @@
  *   FROM acme/php-nginx:2 (an image whose config conncalc cannot see), CMD php-fpm: 5, starred and warned.
  *   The same php-fpm on a buildpack dyno (Procfile `web: heroku-php-nginx public/`): still autotune's 4.
  */
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {planJson} from '../helpers/cli.js'
+import {fixture, planJson} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 const {app} = tempApps()
@@ -160,6 +161,30 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     expect(ssr).toMatchObject({count: 0})
     expect(JSON.stringify(ssr)).toContain('"file":"frontend/server.js"')
     expect(JSON.stringify(ssr)).not.toContain('"assumed"')
+  })
+
+  it("supervisord exec'd by a script after `cd /app/backend` (a monorepo's Laravel in backend/): `php /app/backend/artisan queue:work` is artisan's queue worker there, and directory=/app/frontend is frontend/", () => {
+    // HiEventsDev/Hi.Events Dockerfile.all-in-one's shape. Hand: FPM 20 (serversideup) + queue worker 1 + SSR server 0 = 21.
+    // Before: the worker's path was read from the root once more (`php backend/artisan` inside backend/: unknown, 1*) and
+    // `yarn start` read backend/package.json.
+    const laravel = (f: string): string => readFileSync(join(fixture('laravel-11-connection'), f), 'utf8')
+    const dockerfile = ['FROM serversideup/php:8.3-fpm-alpine', 'COPY ./frontend /app/frontend', 'COPY ./backend /app/backend', 'COPY deploy/supervisord.conf /etc/supervisord.conf', 'COPY deploy/startup.sh /startup.sh', 'WORKDIR /app', 'CMD ["/startup.sh"]', ''].join('\n')
+    const r = app1(dockerfile, {
+      'backend/artisan': laravel('artisan'),
+      'backend/composer.json': laravel('composer.json'),
+      'backend/composer.lock': laravel('composer.lock'),
+      'backend/config/database.php': laravel('config/database.php'),
+      'backend/public/index.php': '<?php\n',
+      'deploy/startup.sh': '#!/bin/sh\ncd /app/backend\nphp artisan migrate --force\nexec /usr/bin/supervisord -c /etc/supervisord.conf\n',
+      'deploy/supervisord.conf': '[supervisord]\nnodaemon=true\n\n[program:php-fpm]\ncommand=/usr/local/sbin/php-fpm -F\n\n[program:ssr]\ncommand=yarn start\ndirectory=/app/frontend\n\n[program:queue]\ncommand=php /app/backend/artisan queue:work --tries=3\n',
+      'frontend/package.json': '{"name": "ssr", "scripts": {"start": "node server.js"}}\n',
+      'frontend/server.js': "require('http').createServer((req, res) => res.end('ok')).listen(3000)\n",
+    })
+    const extras = r.type('app').extras as {count: number; reason: string}[]
+    expect(extras.find((e) => e.reason.startsWith('`php artisan queue:work'))).toMatchObject({count: 1})
+    expect(JSON.stringify(extras.find((e) => e.reason.startsWith('`yarn start`')))).toContain('"file":"frontend/server.js"')
+    expect(r.type('app').connections).toBe(21)
+    expect(r.codes).not.toContain('unknown-command')
   })
 
   it("a base image whose PHP-FPM config conncalc cannot see: 5, starred and warned naming the image", () => {
