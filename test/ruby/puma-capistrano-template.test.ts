@@ -25,12 +25,14 @@ describe('Puma config written by a Capistrano deploy (fixture puma-capistrano-te
     expect(r.diagnostics.find((d) => d.file === '/var/www/elsewhere/shared/puma.rb' && d.code === 'missing-config')).toMatchObject({severity: 'error'})
   })
 
-  it("capistrano3-puma's lib/capistrano/templates/puma.rb.erb: workers and threads from fetch() tags are not read: starred, said from Gemfile.lock", () => {
+  it("capistrano3-puma's lib/capistrano/templates/puma.rb.erb: fetch(:puma_workers) 2 and fetch(:puma_threads) [2, 6] from config/deploy.rb: 2 × min(5, 6) = 10", () => {
     const r = plan('gem')
-    expect(r.type('web').connections).toBe(5)
-    // Each starred: the default stands for a value the template sets where conncalc cannot read it.
-    for (const n of ['processesPerDyno', 'threadsPerProcess'] as const) expect(JSON.stringify(r.type('web').sources[n])).toMatch(/"kind":"assumed","why":"lib\/capistrano\/templates\/puma.rb.erb:\d/)
-    expect(r.diagnostics.find((d) => d.code === 'missing-config')).toMatchObject({file: 'Gemfile.lock', severity: 'warning'})
+    expect(r.type('web')).toMatchObject({connections: 10, processesPerDyno: 2, threadsPerProcess: 6})
+    // Read from the template's lines, the deploy's settings named; no assumption (was 5, both starred).
+    for (const n of ['processesPerDyno', 'threadsPerProcess'] as const) expect(JSON.stringify(r.type('web').sources[n])).not.toContain('"kind":"assumed"')
+    const said = r.diagnostics.find((d) => d.code === 'missing-config')
+    expect(said).toMatchObject({file: 'Gemfile.lock', severity: 'warning'})
+    expect(said!.message).toContain(':puma_workers 2 (config/deploy.rb:5), :puma_threads [2,6] (config/deploy.rb:6)')
   })
 
   it("deploy_to/current/config/puma.rb is the repository's config/puma.rb: 2 workers x 4 threads = 8", () => {

@@ -1130,6 +1130,9 @@ class Evaluator {
     if ((!receiver || receiver instanceof P.SelfNode) && this.defs.has(name)) return this.inlineDef(node, this.defs.get(name)!)
 
     if (!receiver) {
+      // A method the caller knows: a deploy's `fetch(:puma_workers)`, capistrano3-puma's `puma_workers` helper (capistrano.ts).
+      const known = this.opts.knownCalls?.get(args.length === 0 ? name : name === 'fetch' && args[0] instanceof P.SymbolNode ? `fetch(:${args[0].unescaped.value})` : '')
+      if (known && /^[a-z_]/.test(name)) return {kind: 'known', line: this.line(node), value: known.value, via: [known.source, ...(known.via ?? [])]}
       if (node.isVariableCall()) {
         return this.unknown(node, `\`${name}\` is a method or variable conncalc cannot read`)
       }
@@ -1185,6 +1188,13 @@ class Evaluator {
     if (isHash(r) && (name === 'merge' || name === 'merge!' || name === 'update') && rawArgs.length === 1) return this.merged(node, recv, rawArgs[0])
     // `db_config = ActiveRecord::Base.connection_db_config; db_config.configuration_hash`: still the app's config.
     if (isHash(r) && r.databaseConfig && rawArgs.length === 0 && DB_CONFIG_CHAIN.has(name)) return recv
+    // `fetch(:puma_threads).join(',')` (a deploy template): numbers and strings joined as text.
+    if (name === 'join' && Array.isArray(r) && args.length <= 1 && r.every((x) => typeof x === 'number' || typeof x === 'string')) {
+      const sep = args.length === 0 ? undefined : this.ev(args[0])
+      if (!sep) return this.known(node, r.join(''), recv)
+      if (sep.kind === 'known' && typeof sep.value === 'string') return this.known(node, r.join(sep.value), recv, sep)
+    }
+
     if (typeof r === 'string' && (name === 'start_with?' || name === 'end_with?') && args.length > 0) {
       const prefixes = args.map((a) => this.ev(a))
       if (prefixes.every((p) => p.kind === 'known' && typeof p.value === 'string')) {

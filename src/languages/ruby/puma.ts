@@ -329,7 +329,7 @@ export const puma: ServerAnalyzer = {
     // Loaded only for such a path (capistrano.ts stays out of the start-up scope of a run that has none).
     const capistrano = path?.startsWith('/') ? await import('./capistrano.js') : undefined
     const deployed = capistrano && path ? await capistrano.capistranoWritten(ctx.files, path, ctx.env, environment) : undefined
-    const loaded = deployed ? await loadRubyConfig(ctx, deployed.file, environment, {}, deployed.erb) : path ? await loadRubyConfig(ctx, path, environment) : undefined
+    const loaded = deployed ? await loadRubyConfig(ctx, deployed.file, environment, deployed.settings ? {knownCalls: deployed.settings} : {}, deployed.erb) : path ? await loadRubyConfig(ctx, path, environment) : undefined
     // `GovukPuma.configure_rails(self)`: a pinned gem's known settings stand at the call's line (gem-server-config.ts).
     const gem = loaded ? await withGemSettings(ctx, loaded, environment) : undefined
     const config = gem?.config ?? loaded

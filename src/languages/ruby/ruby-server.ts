@@ -83,10 +83,12 @@ export async function loadRubyConfig(
   if (!read) return undefined
   // A template a deploy renders into the config (capistrano.ts): its ERB tags evaluated first, an unknown one left as a
   // placeholder (inside a string it is text; as a value, a name the evaluator cannot read), line numbers kept.
-  const rendered = erb ? await renderErb(read.text, {appEnv, env: ctx.env, file: read.path, processors: processorsFor(ctx)}) : undefined
+  const rendered = erb ? await renderErb(read.text, {appEnv, env: ctx.env, file: read.path, processors: processorsFor(ctx), ...(facts.knownCalls ? {knownCalls: facts.knownCalls} : {})}) : undefined
   const file = rendered ? {path: read.path, text: rendered.text} : read
   // Types that would read the same answers from the file share one evaluation (eval-memo.ts).
-  const base = {...factsOf(ctx), ...facts}
+  const own = factsOf(ctx)
+  // A deploy template's known calls (the deploy's `set`s) come on top of the process's own.
+  const base = erb && facts.knownCalls ? {...own, ...facts, knownCalls: new Map([...own.knownCalls, ...facts.knownCalls])} : {...own, ...facts}
   // `Config.puma_max_threads`: the app's own constants' class methods the file calls (app-constants.ts).
   const appCalls = await appConstantCalls(ctx, file, appEnv)
   const knownCalls = appCalls.size > 0 ? new Map([...appCalls, ...base.knownCalls]) : base.knownCalls
