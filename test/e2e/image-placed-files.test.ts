@@ -45,6 +45,19 @@ describe('files a Dockerfile puts at another path of the app', () => {
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
+  it("a diagnostic about the placed file cites the file it came from, at that file's line (was config/database.yml:6)", () => {
+    const sample = 'production:\n  primary:\n    adapter: postgresql\n    url: <%= ENV["DATABASE_URL"] %>\n    pool: 12\n  analytics:\n    adapter: postgresql\n    database: app_analytics\n'
+    const dir = app({
+      Dockerfile: 'FROM ruby:3.3-slim\nWORKDIR /srv/app\nCOPY . .\nRUN cp config/database.yml.sample config/database.yml && bundle install\nCMD bundle exec puma -C config/puma.rb\n',
+      'config/database.yml.sample': sample,
+    })
+    rmSync(join(dir, 'config/database.yml'))
+    const r = plan(dir)
+    expect(r.type('web')).toMatchObject({connections: 8})
+    // The `analytics` entry (no url or host) is on line 6 of the sample; the repository has no config/database.yml.
+    expect(r.diagnostics.filter((d) => d.code === 'database-url-missing').map((d) => `${d.file}:${d.line}`)).toEqual(['config/database.yml.sample:6'])
+  })
+
   it('cp -n leaves a database.yml the repository has; a later COPY of the file to its own path puts it back: pool 3, 3 connections', () => {
     const cpNoClobber = app({Dockerfile: 'FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nRUN cp -n config/database.docker.yml config/database.yml\nCMD bundle exec puma -C config/puma.rb\n'})
     expect(plan(cpNoClobber).type('web').connections).toBe(3)

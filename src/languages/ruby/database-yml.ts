@@ -332,8 +332,9 @@ function primaryElsewhere(
   primaryHost: string | undefined,
   direct: string | undefined,
   processType: string,
+  ymlFile: string = DATABASE_YML,
 ): {diagnostic?: Diagnostic; pool: (p: Sourced<number>) => Sourced<number>; server?: string} {
-  const at = `${DATABASE_YML}:${urlVar.line}`
+  const at = `${ymlFile}:${urlVar.line}`
   const why = `the primary entry connects where ${urlVar.name} points (${at}), not to DATABASE_URL: ActiveRecord does not merge DATABASE_URL into an entry that has a url`
   const note = (p: Sourced<number>, source: Source): Sourced<number> => sourced(p.value, p.source, [...(p.via ?? []), source])
   const host = hostOfUrl(value)
@@ -355,7 +356,7 @@ function primaryElsewhere(
   return {
     diagnostic: {
       code: 'unknown-config-value',
-      file: DATABASE_YML,
+      file: ymlFile,
       fix:
         urlVar.name === POOL_URL
           ? `if every database of ${processType} goes through the server-side pool, say \`--pooled ${processType}\` and conncalc counts the pooler's connections instead`
@@ -408,6 +409,8 @@ export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFact
 
 /** database.yml's pools for this type, from the file evaluated with its env (`doc`), or from DATABASE_URL and the defaults without one. */
 function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: string | undefined): DatabaseYmlAnalysis {
+  // The file read: database.yml, or the template an image places there (model/files.ts withPlacedFiles): its lines are cited.
+  const ymlFile = doc?.file ?? DATABASE_YML
   const diagnostics: Diagnostic[] = []
   const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
   const sectionKey = section ?? ctx.appEnv
@@ -415,7 +418,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   // `max_connections` is read from Rails 8.1; older versions ignore the key.
   const readsMaxConnections = !arVersion || versionAtLeast(arVersion, '8.1.0')
   const fromDatabaseUrl = (what: string): Candidate =>
-    databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
+    databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, ymlFile) : {diagnostics: []}
 
   const root = doc?.yaml.value
   if (doc) {
@@ -428,8 +431,8 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     if (doc && isHash(root)) {
       diagnostics.push({
         code: 'missing-config',
-        file: DATABASE_YML,
-        message: `${DATABASE_YML} has no \`${ctx.appEnv}\` section; ActiveRecord uses DATABASE_URL and its defaults`,
+        file: ymlFile,
+        message: `${ymlFile} has no \`${ctx.appEnv}\` section; ActiveRecord uses DATABASE_URL and its defaults`,
         severity: 'info',
       })
     }
@@ -478,15 +481,15 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const mergesDatabaseUrl = isPrimary && !urlVarValue?.value
     const candidates: Candidate[] = [
       ...(mergesDatabaseUrl ? [fromDatabaseUrl(what)] : []),
-      ...(named ? [urlPool(named.value, () => named.source, what, DATABASE_YML)] : []),
-      urlPool(url, () => fromFile(DATABASE_YML, urlLine), what, DATABASE_YML),
+      ...(named ? [urlPool(named.value, () => named.source, what, ymlFile)] : []),
+      urlPool(url, () => fromFile(ymlFile, urlLine), what, ymlFile),
       ...(readsMaxConnections ? [key('max_connections')] : []),
       key('pool'),
     ]
     if (!readsMaxConnections && entry.config.max_connections !== undefined) {
       diagnostics.push({
         code: 'unknown-config-value',
-        file: DATABASE_YML,
+        file: ymlFile,
         line: doc.yaml.lineOf([...entry.path, 'max_connections']),
         message: `\`max_connections\` is read from Rails 8.1; ActiveRecord ${arVersion} ignores it (use \`pool\`)`,
         severity: 'warning',
@@ -495,7 +498,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
 
     const read = firstOf(candidates, defaultPool())
     append(diagnostics, read.diagnostics)
-    const elsewhere = urlVar && !(urlVar.fallsBack && !urlVarValue?.value) ? primaryElsewhere(urlVar, urlVarValue?.value, primaryHost, readsDatabaseUrl(doc, entries, entry)?.name, ctx.processType) : undefined
+    const elsewhere = urlVar && !(urlVar.fallsBack && !urlVarValue?.value) ? primaryElsewhere(urlVar, urlVarValue?.value, primaryHost, readsDatabaseUrl(doc, entries, entry)?.name, ctx.processType, ymlFile) : undefined
     const pool = elsewhere ? {...read, value: elsewhere.pool(read.value)} : read
     if (elsewhere?.diagnostic) diagnostics.push(elsewhere.diagnostic)
     let minOpen: Sourced<number> | undefined
@@ -505,7 +508,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       if (!readsMaxConnections) {
         diagnostics.push({
           code: 'unknown-config-value',
-          file: DATABASE_YML,
+          file: ymlFile,
           line: doc.yaml.lineOf([...entry.path, 'min_connections']),
           message: `\`min_connections\` is read from Rails 8.1; ActiveRecord ${arVersion} ignores it`,
           severity: 'warning',
@@ -572,7 +575,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       const keys = ['url', 'host', 'port'].filter((k) => Object.hasOwn(entry.config, k) || Object.hasOwn(primaryEntry.config, k))
       const lineOf = (e: typeof entry, k: string): number | undefined => (Object.hasOwn(e.config, k) ? doc.yaml.lineOf([...e.path, k]) : undefined)
       if (keys.length > 0 && keys.every((k) => lineOf(entry, k) !== undefined && lineOf(entry, k) === lineOf(primaryEntry, k))) {
-        const at = keys.map((k) => `${k} at ${DATABASE_YML}:${lineOf(entry, k)}`).join(', ')
+        const at = keys.map((k) => `${k} at ${ymlFile}:${lineOf(entry, k)}`).join(', ')
         const here = unknownHere ? found.key.slice('unknown server: '.length) : `host ${found.host}, and DATABASE_URL has no value`
         placed = assumed(`the ${entry.name} entry's ${at} ${keys.length === 1 ? 'is' : 'are'} the ${primaryEntry.name} entry's own (${here} here): the same server as ${primaryEntry.name}, counted on the plan's (DATABASE_URL, merged into ${primaryEntry.name} only, could name another; give the ${unknownHere ? "vars' values" : 'value of DATABASE_URL'} with --env to check)`)
         server = PRIMARY_SERVER
@@ -591,10 +594,10 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const preparedKey = booleanish(entry.config.prepared_statements)
     const prepared =
       (mergesDatabaseUrl ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
-      urlPreparedStatements(url, () => fromFile(DATABASE_YML, urlLine)) ??
+      urlPreparedStatements(url, () => fromFile(ymlFile, urlLine)) ??
       (preparedKey === undefined
         ? undefined
-        : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
+        : sourced(preparedKey, fromFile(ymlFile, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
     const counted = placed ? sourced(pool.value.value, pool.value.source, [...(pool.value.via ?? []), placed]) : pool.value
     const item: PoolEntry = {database: entryLabel(doc, entry.name), pool: counted, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
@@ -608,7 +611,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const fallback = n.hostVars ? `, the fallback of ${n.hostVars.join(', ')}, which ${n.hostVars.length === 1 ? 'has' : 'have'} no value here` : ''
     all.push({
       code: 'database-url-missing',
-      file: DATABASE_YML,
+      file: ymlFile,
       fix: `give the section the server it should use (\`url: <%= ENV["…"] %>\`${n.hostVars ? ` or set ${n.hostVars.join(', ')}` : ''}); if nothing uses it, remove the establish_connection that names it`,
       line: doc.yaml.lineOf([sectionKey]),
       message: `the \`${sectionKey}\` section ${n.localHost ? `names host ${n.localHost} (this machine${fallback}) and has no url` : 'has no url or host'}: ActiveRecord merges no URL into a section other than the app environment's (${URL_CONFIG}), so a model that connects with it reaches ${n.localHost ? 'this dyno' : 'a local socket'}, where no PostgreSQL server runs on the platform. Not counted on the plan`,
@@ -624,7 +627,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const to = n.localHost ? 'this dyno' : 'a local socket'
     all.push({
       code: 'database-url-missing',
-      file: DATABASE_YML,
+      file: ymlFile,
       fix: n.base
         ? `name the entry \`primary\` (DATABASE_URL is then merged into it), give it \`url: <%= ENV["DATABASE_URL"] %>\`${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`
         : `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database)${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
