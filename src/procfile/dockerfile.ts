@@ -328,7 +328,16 @@ export function finalStage(parsed: ParsedDockerfile, target?: string): DockerSta
  */
 export function imageCommand(stage: DockerStage): {command: string; line: number} | undefined {
   const {cmd, entrypoint} = stage
-  if (entrypoint?.shell !== undefined) return {command: entrypoint.shell, line: entrypoint.line}
+  if (entrypoint?.shell !== undefined) {
+    // A shell-form ENTRYPOINT is `/bin/sh -c TEXT`, and a CMD the stage keeps still follows it in the container's argv
+    // (buildkit dockerfile2llb dispatchEntrypoint: Entrypoint = withShell(…), Cmd cleared only when the stage set none):
+    // sh gives CMD's words to TEXT as $0, $1, … (`ENTRYPOINT /docker-entrypoint.sh $0 $@` with `CMD ["gunicorn", …]`,
+    // openfoodfacts/robotoff). Text that names none of them ignores CMD, as Docker's reference says.
+    const rest = cmd?.exec ?? (cmd?.shell === undefined ? [] : ['/bin/sh', '-c', cmd.shell])
+    if (rest.length > 0 && /\$(?:\{[\d@*]\}|[\d@*])/.test(entrypoint.shell)) return {command: shellWords(['/bin/sh', '-c', entrypoint.shell, ...rest]), line: entrypoint.line}
+    return {command: entrypoint.shell, line: entrypoint.line}
+  }
+
   if (entrypoint?.exec) {
     const rest = cmd?.exec ?? (cmd?.shell === undefined ? [] : ['/bin/sh', '-c', cmd.shell])
     const argv = [...entrypoint.exec, ...rest]

@@ -458,6 +458,11 @@ interface State {
   positional?: string[]
   /** `$0`: the script as it was called (`/rails/bin/docker-entrypoint`), when one is being walked. */
   arg0?: string
+  /**
+   * `$0` in the body of `sh -c BODY NAME ARGS…`: NAME (a Dockerfile's shell-form `ENTRYPOINT x.sh $0 $@` gets CMD's first
+   * word there). A script's own `$0`, its path, is left as written (`exec gosu app "$0" "$@"` would walk it again).
+   */
+  dollar0?: string
   /** The arguments (1 = `$1`) the caller gave from a variable with no value here (`bash backup.sh "$DATABASE_URL"`): not known, not empty. */
   unknownArgs?: ReadonlySet<number>
   /** Commands that ran and finished before the process started. */
@@ -908,10 +913,27 @@ class ScriptReader {
   }
 
   private async assign(node: TsNode, state: State, ctx: Ctx, exported: boolean): Promise<void> {
-    const name = node.childForFieldName('name')?.text
-    if (!name) return
+    const nameNode = node.childForFieldName('name')
     const valueNode = node.childForFieldName('value')
+    const appends = node.children.some((c) => c.type === '+=')
+    if (nameNode && (valueNode?.type === 'array' || nameNode.type === 'subscript')) {
+      this.assignArray(nameNode, valueNode, appends, state, ctx, exported)
+      return
+    }
+
+    const name = nameNode?.text
+    if (!name) return
     let text = valueNode?.text ?? ''
+    // `X+=word`: appended to X's value (bash manual, "Shell Parameters"); to its first element for an array.
+    const before = appends ? (state.vars.get(name) ?? state.env.get(name)) : undefined
+    if (before?.unknown !== undefined) {
+      const at = `${ctx.file}:${lineOf(node, ctx)}`
+      this.setVar(state, {name, source: fromEnv(name, at), unknown: `${name} is appended to at ${at}, and its value before is not known here (${before.unknown})`, value: text}, exported)
+      return
+    }
+
+    const prefix = before?.value ?? ''
+    text = arrayRefsText(text, state)
     // `database_url=$1`: the script's argument, as the caller gave it; one from a variable with no value here is not known.
     // `ARGS="$@"`, `ALL=$*`: every argument, joined by spaces (a scalar assignment does not keep them apart); `N=$#` how many.
     const args = state.positional
@@ -953,14 +975,123 @@ class ScriptReader {
     }
 
     const expanded = expandShell(text, argLookup(args, this.lookup(state)))
-    const via = expanded.unresolved.length > 0 ? [] : [...new Set(usedNames(text))].flatMap((n) => {
+    const via = expanded.unresolved.length > 0 ? [] : [...new Set([...usedNames(text), ...(before ? [name] : [])])].flatMap((n) => {
       const e = state.vars.get(n) ?? state.env.get(n)
       return e ? entrySources(e) : []
     })
-    const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: expanded.text, ...(via.length > 0 ? {via} : {})}
+    const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: prefix + expanded.text, ...(via.length > 0 ? {via} : {})}
     state.vars.set(name, entry)
     // bash: a variable that came from the environment stays exported when the script assigns it.
     if (exported || state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+  }
+
+  private setVar(state: State, entry: EnvEntry, exported: boolean): void {
+    state.vars.set(entry.name, entry)
+    if (exported || state.allexport || state.exported.has(entry.name) || state.env.has(entry.name)) state.exported.set(entry.name, entry)
+  }
+
+  /**
+   * A bash array (`ARGS=(--workers 4 "$@")`, `ARGS+=(-k gevent)`, `ARGS[1]=8`): its elements as bash makes them (an
+   * unquoted expansion split at blanks, `"$@"` each argument, bash manual "Arrays"), kept on the variable, whose own
+   * value is the first element (`$ARGS` is `${ARGS[0]}`). An element from a command's output or from an argument given
+   * from a variable with no value here is not known: it keeps its text, said where it is used.
+   */
+  private assignArray(nameNode: TsNode, valueNode: TsNode | null, appends: boolean, state: State, ctx: Ctx, exported: boolean): void {
+    const at = `${ctx.file}:${lineOf(nameNode, ctx)}`
+    const indexed = nameNode.type === 'subscript'
+    const name = indexed ? nameNode.childForFieldName('name')?.text : nameNode.text
+    if (!name) return
+    const before = state.vars.get(name) ?? state.env.get(name)
+    const had: ArrayElement[] = (before as ArrayEntry | undefined)?.elements ?? (before ? [{unknown: before.unknown, value: before.value, via: entrySources(before)}] : [])
+    let elements: ArrayElement[]
+    if (indexed) {
+      const index = Number(nameNode.childForFieldName('index')?.text)
+      const [value = {value: ''}] = this.arrayElements(valueNode ? [valueNode] : [], name, at, state, false)
+      elements = [...had]
+      if (Number.isInteger(index) && index >= 0) {
+        for (let i = elements.length; i < index; i++) elements.push({value: ''})
+        elements[index] = value
+      } else {
+        elements.push({at, unknown: `${nameNode.text} is set at ${at} with an index conncalc does not work out`, value: value.value})
+      }
+    } else {
+      const got = this.arrayElements(valueNode?.namedChildren ?? [], name, at, state, true)
+      elements = appends ? [...had, ...got] : got
+    }
+
+    const first = elements[0]
+    const entry: ArrayEntry = {elements, name, source: fromEnv(name, at), value: first?.value ?? '', ...(first?.unknown === undefined ? {} : {unknown: first.unknown})}
+    this.setVar(state, entry, exported)
+  }
+
+  private arrayElements(items: TsNode[], name: string, at: string, state: State, split: boolean): ArrayElement[] {
+    const args = state.positional
+    const out: ArrayElement[] = []
+    for (const item of items) {
+      let text = item.text
+      if (args && /^"?\$(?:@|\{@\})"?$/.test(text)) {
+        for (const [i, value] of args.entries()) out.push(state.unknownArgs?.has(i + 1) ? {at, unknown: `${name} holds the script's argument ${i + 1} (${at}), which its caller gave from a variable with no value here`, value} : {at, value})
+        continue
+      }
+
+      if (/\$\(|`/.test(text)) {
+        out.push({at, unknown: `${name}[${out.length}] is set at ${at} from a command's output, which conncalc does not run`, value: text})
+        continue
+      }
+
+      if (args && POSITIONAL_REF.test(text)) {
+        if ([...text.matchAll(POSITIONAL_REFS)].some((m) => (m[1] === '@' || m[1] === '*' ? (state.unknownArgs?.size ?? 0) > 0 : m[1] !== '#' && (state.unknownArgs?.has(Number(m[1])) ?? false)))) {
+          out.push({at, unknown: `${name}[${out.length}] is set at ${at} from the script's argument, which its caller gave from a variable with no value here`, value: text})
+          continue
+        }
+
+        text = argOperators(text).replaceAll(POSITIONAL_REFS, (_, n: string) => (n === '@' || n === '*' ? args.join(' ') : n === '#' ? String(args.length) : (args[Number(n) - 1] ?? '')))
+      }
+
+      text = arrayRefsText(text, state)
+      const expanded = expandShell(text, argLookup(args, this.lookup(state)))
+      const via = [...new Set(usedNames(text))].flatMap((n) => {
+        const e = state.vars.get(n) ?? state.env.get(n)
+        return e ? entrySources(e) : []
+      })
+      const unknownIn = usedNames(text).map((n) => (state.vars.get(n) ?? state.env.get(n))?.unknown).find((u) => u !== undefined)
+      const el = (value: string): ArrayElement => ({at, value, ...(unknownIn === undefined ? {} : {unknown: unknownIn}), ...(via.length > 0 ? {via} : {})})
+      // An unquoted expansion is split into words (none when it is empty); a quoted one, or a word, is one element.
+      if (split && (item.type === 'simple_expansion' || item.type === 'expansion')) for (const w of expanded.text.split(/\s+/).filter(Boolean)) out.push(el(w))
+      else out.push(el(expanded.text))
+    }
+
+    return out
+  }
+
+  /**
+   * `"${ARGS[@]}"` (each element a word), `${ARGS[*]}`, `${ARGS[N]}` and `${#ARGS[@]}` on a command line: each element
+   * as a variable of its own (`${__CONNCALC_ELEM_ARGS_0}`), which the command reader expands with where it came from. A
+   * name that is not an array is its own value as element 0; one unset has none.
+   */
+  private arrayWords(text: string, state: State, at: string): {text: string; vars: EnvEntry[]} {
+    const vars: EnvEntry[] = []
+    if (!text.includes('[')) return {text, vars}
+    const replaced = text.replaceAll(/("?)\$\{(#?)([A-Z_a-z]\w*)\[([@*]|\d+)\]\}("?)/g, (m, q1: string, count: string, name: string, index: string, q2: string) => {
+      const elements = elementsOf(state, name)
+      if (elements === undefined) return m
+      if (count) return `${q1}${elements.length}${q2}`
+      const entry = (state.vars.get(name) ?? state.env.get(name))!
+      const ref = (i: number): string => {
+        const e = elements[i]
+        const v = `${ELEM}${name}_${i}`
+        // Where the element was set; the array's own via carries what an assumed branch around its assignment said.
+        if (e && !vars.some((x) => x.name === v)) vars.push({name: v, source: fromEnv(`${name}[${i}]`, e.at ?? at), value: e.value, ...(e.unknown === undefined ? {} : {unknown: e.unknown}), via: [...(e.via ?? []), ...(entry.via ?? [])]})
+        return `\${${v}}`
+      }
+
+      const quoted = q1 === '"' && q2 === '"'
+      if (index === '@' && quoted) return elements.map((_, i) => `"${ref(i)}"`).join(' ')
+      if (index === '*' && quoted) return `"${elements.map((_, i) => ref(i)).join(' ')}"`
+      if (index === '@' || index === '*') return `${q1}${elements.map((_, i) => ref(i)).join(' ')}${q2}`
+      return `${q1}${Number(index) < elements.length ? ref(Number(index)) : ''}${q2}`
+    })
+    return {text: replaced, vars}
   }
 
   /**
@@ -1092,13 +1223,14 @@ class ScriptReader {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
     const args = state.positional
-    const text = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
+    const text0 = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
       .replaceAll(ARG_OPERATOR, (m, n: string, rest: string) => (args ? `\${${ARG}${n}${rest}}` : m))
-      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => positional(m, args) ?? m)
-    this.assignDefaults(text, state, ctx, line)
+      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => (state.dollar0 !== undefined && /^"?\$\{?0\}?"?$/.test(m) ? shellQuote(state.dollar0) : positional(m, args)) ?? m)
+    this.assignDefaults(text0, state, ctx, line)
+    const {text, vars: elemVars} = this.arrayWords(text0, state, `${ctx.file}:${line}`)
     // Expansions see every shell variable (and `${1:-x}`'s argument); the process gets only the exported ones.
     const argVars: EnvEntry[] = text.includes(ARG) ? (args ?? []).map((value, i) => ({name: `${ARG}${i + 1}`, source: fromEnv(`$${i + 1}`, `${ctx.file}:${line}`), value})) : []
-    const shellVars = [...state.vars.values(), ...argVars]
+    const shellVars = [...state.vars.values(), ...argVars, ...elemVars]
     const expandEnv = shellVars.length > 0 ? state.env.with(layer(`${ctx.file}`, shellVars)) : state.env
     const split = splitCommand(text, expandEnv, origin)
     if (split.shell && ctx.depth < MAX_DEPTH) {
@@ -1366,6 +1498,7 @@ class ScriptReader {
     const env = this.childEnv(state, ctx.file)
     const inner = newState(shell.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, shell.assignments)) : env, state.cwd, [...state.assumptions])
     inner.positional = shell.args
+    if (shell.arg0 !== undefined) inner.dollar0 = shell.arg0
     inner.errexit = errexitAfter(shell.options, false)
     if (state.loop) inner.loop = state.loop
     await this.walkText(shell.body, {file: ctx.file, line}, inner, ctx.depth + 1, ctx.within.slice(0, -1))
@@ -1944,6 +2077,40 @@ function scriptDirSubstituted(text: string, ctx: Ctx): string {
 
 /** `${1:-x}`, `${1#-}`: an argument with an operator, read as a variable of this name (`${__ARG1:-x}`) the lookup gives. */
 const ARG = '__CONNCALC_ARG'
+/** An array's element on a command line, as a variable of this name and its index (`${__CONNCALC_ELEM_ARGS_0}`). */
+const ELEM = '__CONNCALC_ELEM_'
+
+/** One element of a bash array: its value, where it came from, and why it is not known here, if so. */
+interface ArrayElement {
+  /** Where it was set (file:line). */
+  at?: string
+  unknown?: string
+  value: string
+  via?: Source[]
+}
+
+/** A shell variable set as a bash array: its elements (the entry's own value is the first). */
+type ArrayEntry = EnvEntry & {elements?: ArrayElement[]}
+
+/** The elements `${NAME[@]}` expands to: an array's, a variable's value alone, none when unset; undefined when NAME's value is not known. */
+function elementsOf(state: State, name: string): ArrayElement[] | undefined {
+  const e = state.vars.get(name) ?? state.env.get(name)
+  if (!e) return []
+  const {elements} = e as ArrayEntry
+  if (elements) return elements
+  return e.unknown === undefined ? [{value: e.value, via: entrySources(e)}] : undefined
+}
+
+/** `${ARGS[@]}`, `${ARGS[*]}` (the elements joined by spaces), `${ARGS[N]}` and `${#ARGS[@]}` in a value assigned: the text they give. */
+function arrayRefsText(text: string, state: State): string {
+  if (!text.includes('[')) return text
+  return text.replaceAll(/\$\{(#?)([A-Z_a-z]\w*)\[([@*]|\d+)\]\}/g, (m, count: string, name: string, index: string) => {
+    const elements = elementsOf(state, name)
+    if (elements === undefined || elements.some((e) => e.unknown !== undefined)) return m
+    if (count) return String(elements.length)
+    return index === '@' || index === '*' ? elements.map((e) => e.value).join(' ') : (elements[Number(index)]?.value ?? '')
+  })
+}
 const ARG_OPERATOR = /\$\{([1-9])([#%:/][^}]*)\}/g
 const argOperators = (text: string): string => text.replaceAll(ARG_OPERATOR, (_, n: string, rest: string) => `\${${ARG}${n}${rest}}`)
 /** A lookup that gives the script's arguments by those names too (an argument not given is empty). */

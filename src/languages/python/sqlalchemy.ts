@@ -224,6 +224,61 @@ function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {
     : {at, read: false, why: fromDefault(`Flask-SQLAlchemy ${pin.version} no longer reads SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW (removed in 3.0; set at ${set.file}:${set.line}): SQLAlchemy's defaults apply`, FLASK_SA_3)}
 }
 
+const FLASK_BINDS_2 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/2.5.1/flask_sqlalchemy/__init__.py'
+const FLASK_BINDS_3 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.1.1/src/flask_sqlalchemy/extension.py'
+
+/**
+ * SQLALCHEMY_BINDS: Flask-SQLAlchemy makes one more engine, with a pool of its own, for each bind key (`{"read-db": URL}`),
+ * and a thread holds a connection of each engine its session used. Before 3.0 every bind's engine gets the app's options
+ * (_EngineConnector.get_options: SQLALCHEMY_POOL_SIZE…, SQLALCHEMY_ENGINE_OPTIONS, engine_options); from 3.0 a bind gets
+ * only SQLAlchemy(engine_options=…), updated by its own dict (`{"url": …, "pool_size": 2}`), not SQLALCHEMY_ENGINE_OPTIONS,
+ * which is the default bind's (extension.py init_app). Each bind is counted as its own pool on the server its URL names
+ * (one from the same variable as SQLALCHEMY_DATABASE_URI is the app's server); a SQLite bind opens no PostgreSQL
+ * connection. Binds that cannot be read are said, not counted.
+ */
+function bindEntries(
+  primary: PoolEntry,
+  found: {binds?: Options; ctor?: Options; optionsSet: boolean; uri?: Options},
+  files: FileReader,
+  threads: Sourced<number>,
+  diagnostics: Diagnostic[],
+): PoolEntry[] {
+  const {binds, ctor, uri} = found
+  if (!binds || (binds.value.kind === 'known' && binds.value.value === null)) return []
+  if (!isDict(binds.value) || binds.value.value.partial === true) {
+    diagnostics.push({code: 'unknown-config-value', file: binds.file, line: binds.line, message: `cannot read SQLALCHEMY_BINDS (${why(binds.value)}): each bind is an engine with a pool of its own, which is not counted`, severity: 'warning'})
+    return []
+  }
+
+  const pin = pinnedVersion(files, 'flask-sqlalchemy')
+  const before3 = pin !== undefined && Number.parseInt(pin.version, 10) < 3
+  const version = pin
+    ? fromDefault(`Flask-SQLAlchemy ${pin.version} (${pin.file}:${pin.line}) ${before3 ? "gives every bind's engine the app's engine options" : "gives a bind's engine SQLAlchemy(engine_options=…) and the bind's own options, not SQLALCHEMY_ENGINE_OPTIONS"}`, before3 ? FLASK_BINDS_2 : FLASK_BINDS_3)
+    : found.optionsSet
+      ? assumed(`no pinned Flask-SQLAlchemy version found; 3.x assumed, which gives a bind's engine SQLAlchemy(engine_options=…) and the bind's own options, not the app's SQLALCHEMY_ENGINE_OPTIONS (before 3.0 every bind had them)`)
+      : fromDefault(`Flask-SQLAlchemy gives a bind's engine SQLAlchemy(engine_options=…) and the bind's own options`, FLASK_BINDS_3)
+  const primaryServer = uri ? engineServer(uri.value) : undefined
+  const out: PoolEntry[] = []
+  for (const [key, bind] of binds.value.value.entries) {
+    const own = isDict(bind) ? bind : undefined
+    const url = own ? entry(own, 'url') : bind
+    if (asString(url)?.startsWith('sqlite')) continue
+    const urlServer = engineServer(url)
+    const server = urlServer === primaryServer || (urlServer === 'DATABASE_URL' && primaryServer === undefined) ? primary.server : urlServer
+    const line = bind.line ?? binds.line
+    const database = `flask-sqlalchemy bind ${key}`
+    const bound = before3 && !own
+      ? {...primary, database, server}
+      : engineEntry(binds.file, line, database, (k) => {
+          const v = entry(own, k) ?? entry(ctor?.value, k)
+          return v ? {line: v.line ?? line, v} : undefined
+        }, undefined, server, threads, diagnostics)
+    if (bound) out.push({...bound, blocking: true, pool: {...bound.pool, via: [...(bound.pool.via ?? []), fromFile(binds.file, line), version]}})
+  }
+
+  return out
+}
+
 /**
  * @param idle engines (keyed `file:line`) this process never connects (task-only.ts: used only by task bodies another process runs).
  * @param loaded the Flask config as its loading calls give it (flask-config.ts): the keys of the modules and classes
@@ -330,6 +385,12 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
         const versionVia = [...(version ? [version.why, ...(version.at ? [version.at] : [])] : []), ...cond]
         out.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
       }
+
+      if (out.length > 0) {
+        const found = {binds: flaskConfig(modules, 'SQLALCHEMY_BINDS'), ctor, optionsSet: config !== undefined || firstLegacy !== undefined, uri: flaskConfig(modules, 'SQLALCHEMY_DATABASE_URI')}
+        append(out, bindEntries(out[0], found, files, threads, diags))
+      }
+
       return out
     }
 

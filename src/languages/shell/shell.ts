@@ -53,6 +53,8 @@ export interface SplitCommand {
 export interface ShellInvocation {
   /** The arguments after `$0`. */
   args: string[]
+  /** `$0`: the word after the body (`sh -c 'exec "$0" "$@"' gunicorn …`), when there is one. */
+  arg0?: string
   assignments: EnvEntry[]
   body: string
   /** The shell's name as written (`bash`, `sh`). */
@@ -1273,7 +1275,7 @@ function stripWrappers(
       if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
       // The inner shell sees what the line exported to it.
       const inner = splitScript(argv[c + 1], env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
-      const shell: ShellInvocation = {args: argv.slice(c + 3), assignments: [...outer, ...assignments], body: argv[c + 1], name: head.split('/').pop()!, options: argv.slice(1, c + 1), wrappers: [...wrappers]}
+      const shell: ShellInvocation = {args: argv.slice(c + 3), ...(c + 2 < argv.length ? {arg0: argv[c + 2]} : {}), assignments: [...outer, ...assignments], body: argv[c + 1], name: head.split('/').pop()!, options: argv.slice(1, c + 1), wrappers: [...wrappers]}
       return {...(depth === 0 ? {shell} : {}), ...runsInner(inner, assignments, [...wrappers, `${head.split('/').pop()} -c`])}
     } else {
       break
