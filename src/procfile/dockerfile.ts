@@ -34,7 +34,7 @@ export interface DockerStage {
   baseImage?: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; fromStage?: true; glob?: true; ifMissing?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
+  copies: {from: string; fromStage?: true; glob?: true; ifMissing?: true; into: boolean; line?: number; to: string; whenPresent?: true; toWorkdir?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -279,7 +279,11 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             // `COPY ./etc/*.conf /Kiwi/etc/`: each file the pattern matches goes into DEST (a folder, as Docker requires for
             // a wildcard); matched against the repository by readImage (container.ts expandGlobCopies).
             if (!earlier && !from.startsWith('..')) stage.copies.push({from, glob: true, into: true, line: ins.line, to})
-          } else if (!from.startsWith('..')) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to})
+          } else if (!from.startsWith('..')) {
+            // `into` only because DEST is the WORKDIR (one source, no trailing slash): a folder source lands at DEST itself (copiedBy).
+            const toWorkdir = into && !folder && to === stage.workdir && sources.length === 1 && !dest.endsWith('/')
+            stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to, ...(toWorkdir ? {toWorkdir: true as const} : {})})
+          }
         }
 
         stage.copies.push(...later)
@@ -408,6 +412,14 @@ function copiedBy(stage: DockerStage, abs: string): string | undefined {
     const to = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
     if (abs === to) return c.from
     if (abs.startsWith(`${to}/`)) return posix.join(c.from, abs.slice(to.length + 1))
+  }
+
+  // A folder copied to the WORKDIR's own path (`WORKDIR /app/api` then `COPY api /app/api`) is read as copied into it
+  // (DEST is that folder), but Docker copies a source folder's contents, not the folder: its files are at DEST itself.
+  // Only when no copy above has the path (this reading does not know which sources are folders).
+  for (const c of stage.copies.toReversed()) {
+    if (c.whenPresent || !c.toWorkdir) continue
+    if (abs.startsWith(`${c.to}/`) && !abs.startsWith(`${posix.join(c.to, posix.basename(c.from))}/`)) return posix.join(c.from, abs.slice(c.to.length + 1))
   }
 
   return undefined

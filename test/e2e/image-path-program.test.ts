@@ -126,6 +126,18 @@ describe('a Go binary built under another name or folder and put in place by a C
     const r = planJson(join(app({...rest, 'cmd/arena/main.go': main.replace('SetMaxOpenConns(25)', 'SetMaxOpenConns(12)'), 'cmd/keygen/main.go': 'package main\n\nfunc main() {}\n'}), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
     expect(r.type('web')).toMatchObject({connections: 12, server: 'go'})
   })
+
+  it('the Go module in a folder below the root (`COPY api /app/api` in WORKDIR /app/api, `go build -o arena .`, `COPY --from=api /app/api/arena /app/arena`): api/\'s code, 25', () => {
+    // photoview/photoview's shape: go.mod only in api/, the UI beside it. Docker copies a source folder's contents, so the
+    // binary is api/arena; the module of api/ is read and its files named from the root. Before: "arena" was not
+    // recognised (api/api/arena, the folder read as copied into itself), 1*.
+    const dockerfile = ['FROM golang:1.24 AS api', 'WORKDIR /app/api', 'COPY api/go.mod api/go.sum /app/api/', 'RUN go mod download', 'COPY api /app/api', 'RUN go build -v -o arena .', '', 'FROM debian:bookworm-slim AS release', 'COPY --from=api /app/api/arena /app/arena', 'WORKDIR /home/arena', 'ENTRYPOINT ["/app/arena"]', ''].join('\n')
+    const {Dockerfile: _d, ...module} = goApp(dockerfile)
+    const inApi = Object.fromEntries(Object.entries(module).map(([k, v]) => [`api/${k}`, v]))
+    const r = planJson(join(app({Dockerfile: dockerfile, ...inApi, 'ui/package.json': '{"name": "ui", "private": true}\n'}), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x', '--explain'])
+    expect(r.type('web')).toMatchObject({connections: 25, server: 'go'})
+    expect(JSON.stringify(r.type('web').sources)).toContain('api/main.go')
+  })
 })
 
 describe('a binary of a Cargo workspace member, run by its bare name', () => {

@@ -20,6 +20,8 @@ import {isPhpApache} from '../php/apache-prefork.js'
 import {programName} from './setting.js'
 import {versionAtLeast} from '../../util/version.js'
 import {filesUnder} from '../../model/files.js'
+import {copiedPath} from '../../model/image-files.js'
+import {posix} from 'node:path'
 
 type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
 
@@ -134,8 +136,34 @@ export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga
 /** A .go file at the root that is `package main` (its first lines). */
 const rootMainPackage = (files: AnalyzerContext['files']): boolean => files.list('').some((n) => n.endsWith('.go') && !n.endsWith('_test.go') && /^\s*package\s+main\b/m.test(files.read(n)?.text.slice(0, 4000) ?? ''))
 
+/**
+ * The folder below the app root holding the Go module an image's binary was built in (photoview: `COPY api /app/api`,
+ * `go build -o photoview .` in WORKDIR /app/api, `COPY --from=api /app/api/photoview /app/photoview`): the nearest folder
+ * above the binary's repository path (image-files copiedPath) with a go.mod, when the root has none and the Dockerfile
+ * runs `go build`.
+ */
+export function goModuleOfImageBinary(prog: string, ctx: Pick<AnalyzerContext, 'files' | 'image'>): undefined | {binary: string; dir: string} {
+  const image = ctx.image
+  if (!prog || !image || ctx.files.exists('go.mod') || prog.startsWith('-')) return undefined
+  if (!(image.files.read(image.image.dockerfile)?.text ?? '').includes('go build')) return undefined
+  // The command line's /app/x is read as x (util/app-path.ts: the platform's app root); in the image it is /app/x again.
+  const paths = prog.startsWith('/') ? [prog] : [`/app/${posix.normalize(prog)}`, ...(image.image.workdir ? [posix.join(image.image.workdir, prog)] : [])]
+  // The container reading names a binary an earlier stage built at a repository path by that path (`./api/photoview`).
+  const own = prog.startsWith('/') ? undefined : posix.normalize(posix.join(ctx.files.within ?? '', prog))
+  const repo = [...paths.map((p) => copiedPath(image.image, image.files, p)), own].find((p) => p !== undefined && !p.startsWith('..') && !p.startsWith('/') && p.includes('/'))
+  if (!repo) return undefined
+  const parts = repo.split('/')
+  for (let i = parts.length - 1; i > 0; i--) {
+    const dir = parts.slice(0, i).join('/')
+    if (image.files.exists(`${dir}/go.mod`)) return {binary: parts.slice(i).join('/'), dir}
+  }
+
+  return undefined
+}
+
 export const isGo: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
+  if (goModuleOfImageBinary(prog, ctx)) return true
   // A GOPATH-era app with no dependency manifest (built by `go get` in a golang image) has only its root package main.
   if (!GO_MARKERS.some((m) => ctx.files.exists(m)) && !rootMainPackage(ctx.files)) return false
   // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.

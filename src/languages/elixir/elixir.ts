@@ -20,6 +20,7 @@ import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos, UNREAD_OPTIONS} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, withinDir} from '../../model/files.js'
+import {fromProject} from '../common/in-project.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
 import {notPostgresql} from '../common/database-drivers.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
@@ -169,21 +170,6 @@ function lockVersions(ctx: AnalyzerContext): Record<string, string> {
 }
 
 const RELEASE_OVERLAYS_REF = 'https://github.com/elixir-lang/elixir/blob/v1.17.3/lib/mix/lib/mix/tasks/release.ex'
-
-/** The files an analysis of the Mix project in `project` names, named from the app root (in place). */
-function fromProject(analysis: ServerAnalysis, project: string): ServerAnalysis {
-  const seen = new Set<object>()
-  const walk = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || seen.has(v)) return
-    seen.add(v)
-    const o = v as Record<string, unknown>
-    if (!Array.isArray(v) && typeof o.file === 'string' && !o.file.startsWith(`${project}/`)) o.file = `${project}/${o.file}`
-    for (const x of Object.values(o)) walk(x)
-  }
-
-  walk(analysis)
-  return analysis
-}
 
 export const elixir: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {

@@ -18,10 +18,12 @@ import type {EvalValue} from '../python/values.js'
 
 import {assumed, derivedFrom, fromDefault, fromFact, fromFile, type Source, type Sourced, sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
-import {isGo} from '../common/matchers.js'
+import {goModuleOfImageBinary, isGo} from '../common/matchers.js'
+import {fromProject} from '../common/in-project.js'
+import {withinDir} from '../../model/files.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
-import {buildsOf, goBuilds} from './build-outputs.js'
+import {buildsOf, GO_BUILD_REF, goBuilds} from './build-outputs.js'
 import {POP_OPEN, popPools} from './pop.js'
 import {viperValue} from './viper.js'
 import {goPgDefault, goPgMajorDefault, pinnedVersion} from './go-pg.js'
@@ -381,6 +383,22 @@ function unchosenDatabase(ctx: AnalyzerContext, code: GoCode, diagnostics: Diagn
 
 export const go: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    // An image's binary built in a Go module below the app root (goModuleOfImageBinary): that module's files, with the
+    // binary's path in it (`./photoview` when the module root is package main: `go build -o photoview .`), named from the root.
+    const sub = goModuleOfImageBinary(ctx.command.argv[0] ?? '', ctx)
+    if (sub && ctx.image) {
+      const files = withinDir(ctx.image.files, sub.dir)
+      const rootMain = files.list('').some((n) => n.endsWith('.go') && !n.endsWith('_test.go') && /^\s*package\s+main\b/m.test(files.read(n)?.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '') ?? ''))
+      const binary = rootMain && !sub.binary.includes('/') ? `./${sub.binary}` : sub.binary
+      const {image: _image, ...rest} = ctx
+      const inner = await go.analyze({...rest, command: {...ctx.command, argv: [binary, ...ctx.command.argv.slice(1)]}, files})
+      const note = fromDefault(`${ctx.command.argv[0]} is the image's copy of ${sub.dir}/${sub.binary}, built in the Go module of ${sub.dir}/ (its go.mod), so that module's code is read`, GO_BUILD_REF)
+      // Pool labels name their file too (`gorm database/database.go:104`).
+      const label = (p: PoolEntry): PoolEntry => ({...p, database: p.database.replace(/(^| )([\w./-]+\.go:\d+)/, `$1${sub.dir}/$2`)})
+      const named = {...inner, ...(inner.pools ? {pools: inner.pools.map((p) => label(p))} : {}), ...(inner.otherServerPools ? {otherServerPools: inner.otherServerPools.map((p) => label(p))} : {})}
+      return fromProject({...named, processesPerDyno: {...inner.processesPerDyno, via: [...(inner.processesPerDyno.via ?? []), note]}}, sub.dir)
+    }
+
     const mod = ctx.files.read('go.mod')
     const modules = mod ? goModules(mod.text) : new Map<string, number>()
     const pgxModule = [...modules.keys()].find((m) => /^github\.com\/jackc\/pgx\/v[45]$/.test(m))
