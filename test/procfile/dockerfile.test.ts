@@ -93,9 +93,10 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
     expect(r.folder).toBeUndefined()
     expect(image('FROM x\nCOPY / /srv\nWORKDIR /srv/api\n').folder).toBe('api')
-    // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it.
+    // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it (toWorkdir: were run/app.js a folder, its
+    // contents would land in /app itself).
     expect(image('FROM x\nWORKDIR /app\nCOPY run/app.js .\nCOPY run/lib ./lib\n').stage.copies).toEqual([
-      {from: 'run/app.js', into: true, line: 3, to: '/app'},
+      {from: 'run/app.js', into: true, line: 3, to: '/app', toWorkdir: true},
       {from: 'run/lib', into: false, line: 4, to: '/app/lib'},
     ])
   })
