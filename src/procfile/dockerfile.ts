@@ -368,13 +368,6 @@ export function withEntrypoint(stage: DockerStage, command: string): {command: s
 }
 
 /**
- * The repository path an earlier stage's own copy put at `abs`, when it copied part of the repository, not all of it
- * (`COPY packages/api/src ./packages/api/src`, then `COPY --from=builder /app/packages/api/src ./packages/api/src`).
- * The later copy wins, as its files are on top. A copy into a folder (`COPY a/package.json ./a/`) put its source
- * under its own name there; a path below that name is inside it. Undefined for what the stage made itself
- * (node_modules, a build's output not under any copy) or a copy through a glob.
- */
-/**
  * The repository path of `abs`, a path no copy of the stage holds (a RUN made it), from the folder above it that the
  * stage's copies mirror: the nearest one whose every copy landing below it, under its own name, comes from one repository
  * folder (`COPY packages/api/package.json /app/packages/api/package.json` and `COPY packages/api/src
@@ -406,6 +399,13 @@ function mirroredPath(stage: DockerStage, abs: string): string | undefined {
   return undefined
 }
 
+/**
+ * The repository path an earlier stage's own copy put at `abs`, when it copied part of the repository, not all of it
+ * (`COPY packages/api/src ./packages/api/src`, then `COPY --from=builder /app/packages/api/src ./packages/api/src`).
+ * The later copy wins, as its files are on top. A copy into a folder (`COPY a/package.json ./a/`) put its source
+ * under its own name there; a path below that name is inside it. Undefined for what the stage made itself
+ * (node_modules, a build's output not under any copy) or a copy through a glob.
+ */
 function copiedBy(stage: DockerStage, abs: string): string | undefined {
   for (const c of stage.copies.toReversed()) {
     if (c.whenPresent) continue
