@@ -384,22 +384,8 @@ const FUNCTION_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'Ar
 export function closedAfterUse(program: unknown, text: string, start: number): undefined | {line: number; name: string} {
   const root = program as EsNode
   // The path from the program down to the `new` at `start`.
-  const path: EsNode[] = []
-  const down = (n: EsNode): boolean => {
-    if (n.start > start || n.end <= start) return false
-    path.push(n)
-    if (n.start === start && n.type === 'NewExpression') return true
-    for (const key in n) {
-      if (key === 'parent') continue
-      const v = n[key]
-      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string' && down(c as EsNode)) return true
-    }
-
-    path.pop()
-    return false
-  }
-
-  if (!down(root)) return undefined
+  const path = pathTo(root, start, 'NewExpression')
+  if (!path) return undefined
   // `const x = new Pool(…)` / `const x = await new …` (the declarator just above, through an await).
   let i = path.length - 2
   if (path[i]?.type === 'AwaitExpression') i--
@@ -456,22 +442,8 @@ export function closedAfterUse(program: unknown, text: string, start: number): u
  * migrate, then listen, the instance never queried again (nor destroyed).
  */
 export function migrateOnly(program: unknown, text: string, start: number): undefined | {line: number; method: string; name?: string} {
-  const path: EsNode[] = []
-  const down = (n: EsNode): boolean => {
-    if (n.start > start || n.end <= start) return false
-    path.push(n)
-    if (n.start === start && n.type === 'CallExpression') return true
-    for (const key in n) {
-      if (key === 'parent') continue
-      const v = n[key]
-      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string' && down(c as EsNode)) return true
-    }
-
-    path.pop()
-    return false
-  }
-
-  if (!down(program as EsNode)) return undefined
+  const path = pathTo(program as EsNode, start, 'CallExpression')
+  if (!path) return undefined
   // A chain starts where its first call does (`knex(c).migrate.latest().then(…)`): the call at `start` is the innermost.
   for (let last = path.at(-1)!; ; ) {
     const callee = last.callee as EsNode | undefined
@@ -544,4 +516,24 @@ function prismaValuesOnly(text: string | undefined): boolean {
   }
 
   return found
+}
+
+/** The nodes from `root` down to the node of type `type` that starts at `start` (it last), else undefined. */
+function pathTo(root: EsNode, start: number, type: string): EsNode[] | undefined {
+  const path: EsNode[] = []
+  const down = (n: EsNode): boolean => {
+    if (n.start > start || n.end <= start) return false
+    path.push(n)
+    if (n.start === start && n.type === type) return true
+    for (const key in n) {
+      if (key === 'parent') continue
+      const v = n[key]
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string' && down(c as EsNode)) return true
+    }
+
+    path.pop()
+    return false
+  }
+
+  return down(root) ? path : undefined
 }
