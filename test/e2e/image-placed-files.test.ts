@@ -33,13 +33,18 @@ describe('files a Dockerfile puts at another path of the app', () => {
     expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.includes('puts config/database.docker.yml at config/database.yml'))).toMatchObject({file: 'Dockerfile', line: 7})
   })
 
-  it('RUN cp config/database.yml.sample config/database.yml with no database.yml in the repository: the sample, not the template assumption (was 5*)', () => {
+  /** An app with no config/database.yml whose image copies config/database.yml.sample (`sample`) into its place. */
+  const sampleCopied = (sample: string): string => {
     const dir = app({
       Dockerfile: 'FROM ruby:3.3-slim\nWORKDIR /srv/app\nCOPY . .\nRUN cp config/database.yml.sample config/database.yml && bundle install\nCMD bundle exec puma -C config/puma.rb\n',
-      'config/database.yml.sample': dockerYml,
+      'config/database.yml.sample': sample,
     })
     rmSync(join(dir, 'config/database.yml'))
-    const r = plan(dir)
+    return dir
+  }
+
+  it('RUN cp config/database.yml.sample config/database.yml with no database.yml in the repository: the sample, not the template assumption (was 5*)', () => {
+    const r = plan(sampleCopied(dockerYml))
     expect(r.type('web')).toMatchObject({connections: 8})
     expect(r.total).toBe(8)
     expect(r.codes).not.toContain('unknown-config-value')
@@ -47,12 +52,7 @@ describe('files a Dockerfile puts at another path of the app', () => {
 
   it("a diagnostic about the placed file cites the file it came from, at that file's line (was config/database.yml:6)", () => {
     const sample = 'production:\n  primary:\n    adapter: postgresql\n    url: <%= ENV["DATABASE_URL"] %>\n    pool: 12\n  analytics:\n    adapter: postgresql\n    database: app_analytics\n'
-    const dir = app({
-      Dockerfile: 'FROM ruby:3.3-slim\nWORKDIR /srv/app\nCOPY . .\nRUN cp config/database.yml.sample config/database.yml && bundle install\nCMD bundle exec puma -C config/puma.rb\n',
-      'config/database.yml.sample': sample,
-    })
-    rmSync(join(dir, 'config/database.yml'))
-    const r = plan(dir)
+    const r = plan(sampleCopied(sample))
     expect(r.type('web')).toMatchObject({connections: 8})
     // The `analytics` entry (no url or host) is on line 6 of the sample; the repository has no config/database.yml.
     expect(r.diagnostics.filter((d) => d.code === 'database-url-missing').map((d) => `${d.file}:${d.line}`)).toEqual(['config/database.yml.sample:6'])
