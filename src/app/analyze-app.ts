@@ -760,7 +760,9 @@ async function sizeEach(runs: ScriptCtx[], at: {file: string; line: number}): Pr
   for (const c of runs) {
     const scratch: Diagnostic[] = []
     const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(c.ctx, c.ctx.versions ?? {}, scratch)
-    const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(at.file, at.line)), extrasPerDyno, extrasPerProcess, language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
+    // Extras with pools of their own capped by the pools, as besideExtra and analyzeType count them.
+    const poolsOf = {otherServerPools, pools: pools ?? []}
+    const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(at.file, at.line)), extrasPerDyno: resolveDemands(extrasPerDyno, poolsOf), extrasPerProcess: resolveDemands(extrasPerProcess, poolsOf), language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
     sized.push({c, connections: b.connectionsPerDyno, diagnostics: scratch})
   }
 
@@ -1176,11 +1178,14 @@ async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
 async function besideExtra(other: ScriptCtx, versions: Record<string, string>, diagnostics: Diagnostic[]): Promise<Extra> {
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(other.ctx, versions, diagnostics)
   const origin = other.ctx.origin!
+  // Extras that are processes with pools of their own (Solid Queue's dispatcher and scheduler, GoodJob's) are capped by
+  // this process's pools, as for a type's own (analyzeType): unresolved, a scheduler's 7 would count past its pool of 5.
+  const poolsOf = {otherServerPools, pools: pools ?? []}
   const model: ProcessModel = {
     command: other.ctx.command.raw,
     dynos: sourced(1, fromFile(origin.file, origin.line)),
-    extrasPerDyno,
-    extrasPerProcess,
+    extrasPerDyno: resolveDemands(extrasPerDyno, poolsOf),
+    extrasPerProcess: resolveDemands(extrasPerProcess, poolsOf),
     language: analysis.language,
     name: other.ctx.processType,
     otherServerPools,
