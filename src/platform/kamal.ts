@@ -99,6 +99,23 @@ export function isKamalTemplate(text: string): boolean {
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
 const ERB = /<%/
 
+/**
+ * The text with each ERB tag that writes nothing blanked, as Kamal's ERB render leaves it: a statement (`<% require
+ * "dotenv"; Dotenv.load(".env") %>`, the line Kamal's docs put atop deploy.yml to read .env) or a comment (`<%# … %>`).
+ * Spaces of the same length, newlines kept, so every line and column stays put. A tag that opens, continues or closes
+ * control flow (`if`, `unless`, `elsif`, `else`, `end`, a `do`/`{` block) decides which text is written: kept, so the
+ * YAML error (and its ERB note) still says the file cannot be read without rendering it. What the statement does (the
+ * ENV that Dotenv.load sets) reaches only `<%= … %>` values, which stay unknown.
+ */
+function silentErbOut(text: string): string {
+  if (!text.includes('<%')) return text
+  return text.replaceAll(/<%(?!=|%)(#?)([\s\S]*?)-?%>/g, (tag, comment: string, code: string) => {
+    const c = code.replace(/^-/, '').trim()
+    const control = !comment && (/^(if|unless|elsif|else|end|when|case|while|until|for|begin|rescue|ensure)\b/.test(c) || /\bdo(\s*\|[^|]*\|)?$/.test(c) || /\{(\s*\|[^|]*\|)?$/.test(c) || /^\}/.test(c))
+    return control ? tag : tag.replaceAll(/[^\n]/g, ' ')
+  })
+}
+
 /** ActiveSupport's Hash#deep_merge!: maps merged key by key, anything else replaced by the later value. */
 function deepMerge(a: unknown, b: unknown): unknown {
   if (!isObject(a) || !isObject(b)) return b === undefined ? a : b
@@ -124,7 +141,7 @@ const has = (v: unknown, path: YamlPath): boolean => {
  */
 export function parseKamalConfig(base: {path: string; text: string}, destination?: {path: string; text: string}): KamalConfig {
   const config: KamalConfig = {builder: {args: []}, diagnostics: [], postgres: [], roles: []}
-  const docs = [base, ...(destination ? [destination] : [])].map((f) => ({...f, yaml: parseYaml(f.text, f.path)}))
+  const docs = [base, ...(destination ? [destination] : [])].map((f) => ({...f, yaml: parseYaml(silentErbOut(f.text), f.path)}))
   for (const d of docs) {
     const e = d.yaml.errors[0]
     if (e) return {...config, error: {file: d.path, line: e.line, message: `not valid YAML (${e.message})${ERB.test(d.text) ? '; Kamal renders the file as ERB first, which conncalc does not' : ''}`}}

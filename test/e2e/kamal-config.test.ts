@@ -22,9 +22,10 @@
  * base's job env, merged): web 1 × (2 × 3 + min(2, 3)) = 8; job 2 × (2 × 3 + min(2, 5)) + 2 + 2 + 2 = 22; total 30.
  */
 import {describe, expect, it} from 'vitest'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {fixture, planJson} from '../helpers/cli.js'
+import {fixture, planJson, runJson} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 const {app} = tempApps('rails-8-kamal')
@@ -69,6 +70,26 @@ describe('a Kamal deploy (config/deploy.yml)', () => {
     expect(r.processTypes.map((p) => p.name)).toEqual(['web'])
     expect(r.type('web').command).not.toContain('docker-entrypoint')
     expect(r.diagnostics.some((d) => d.file === 'config/deploy.yml')).toBe(false)
+  })
+
+  // Kamal renders deploy.yml as ERB before reading the YAML (configuration.rb load_config_file: ERB.new(IO.read(file)).result);
+  // Kamal's docs open it with `<% require "dotenv"; Dotenv.load(".env") %>`, which writes nothing (rubyevents/rubyevents
+  // does): the file is read as that render leaves it, the same roles and numbers as without the line (web 32, job 33).
+  // Before, the tag was read as YAML text: exit 2, "not valid YAML". A tag that decides which text is written (`<% if %>`)
+  // still cannot be read without rendering: said, exit 2.
+  it('reads a file whose ERB statements write nothing (`<% require "dotenv"; Dotenv.load(".env") %>`, `<%# … %>`)', () => {
+    const base = readFileSync(join(fixture('rails-8-kamal'), 'config/deploy.yml'), 'utf8')
+    const dir = app({'config/deploy.yml': `<% require "dotenv"; Dotenv.load(".env") %>\n${base.replace('servers:\n', 'servers:\n  <%# the hosts are ours %>\n')}`})
+    const r = planJson(join(dir, 'config/deploy.yml'), ['--plan', 'standard-2'])
+    expect(r.exit).toBe(0)
+    expect(r.processTypes.map((p) => [p.name, p.dynos, p.connections])).toEqual([['web', 2, 32], ['job', 1, 33]])
+    // One line more above it: the same value, one line down.
+    expect(r.type('web').sources.threadsPerProcess.via?.at(-1)).toMatchObject({from: 'config/deploy.yml:35 (Kamal env clear)', name: 'RAILS_MAX_THREADS'})
+
+    const branched = app({'config/deploy.yml': base.replace('servers:\n', '<% if ENV["CANARY"] %>\nservers:\n').replace('proxy:', '<% end %>\nproxy:')})
+    const e = runJson<{error: {message: string}}>(['plan', '--procfile', join(branched, 'config/deploy.yml'), '--plan', 'standard-2'])
+    expect(e.code).toBe(2)
+    expect(e.json.error.message).toContain('Kamal renders the file as ERB first, which conncalc does not')
   })
 
   it('runs the image\'s CMD for a role with no cmd, and counts a role with no host as 1, starred', () => {
