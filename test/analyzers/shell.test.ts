@@ -255,6 +255,20 @@ describe('splitCommand', () => {
     expect(b.command.wrappers).toEqual(['bash -c', 'ddtrace-run'])
   })
 
+  // POSIX sh takes `-o NAME` / `+o NAME` on its command line (its set options), bash and dash too, also bundled after other
+  // flags: `/bin/sh -o xtrace -c '…'` (alphagov/forms-api's and forms-runner's image CMD), `bash -euo pipefail -c '…'`.
+  // Before, the option's NAME word made the line a command conncalc did not know (`/bin/sh`, 1 connection).
+  it('reads into sh -c after options that take a value (-o xtrace, -euo pipefail)', () => {
+    const r = split(`/bin/sh -o xtrace -c 'rails s -b 0.0.0.0 -p 9292'`)
+    expect(r.command.argv).toEqual(['rails', 's', '-b', '0.0.0.0', '-p', '9292'])
+    expect(r.command.wrappers).toEqual(['sh -c'])
+    const b = split(`bash -euo pipefail -c 'bin/rails db:migrate && exec bundle exec puma -C config/puma.rb'`)
+    expect(b.command.argv).toEqual(['puma', '-C', 'config/puma.rb'])
+    expect(b.command.preCommands).toEqual([['bin/rails', 'db:migrate']])
+    // A word that is not an option before -c is the script sh runs (`sh script.sh -c x`): not read as sh -c.
+    expect(split('sh bin/start.sh -c config.yml').command.wrappers).not.toContain('sh -c')
+  })
+
   it('applies export statements to the server and to later expansions', () => {
     const r = split('export MALLOC_ARENA_MAX=2 RAILS_MAX_THREADS=${RAILS_MAX_THREADS:-5}; exec bundle exec puma -t $RAILS_MAX_THREADS')
     expect(r.command.argv).toEqual(['puma', '-t', '5'])

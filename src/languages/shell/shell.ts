@@ -891,6 +891,21 @@ interface ScriptResult {
 
 const MAX_DEPTH = 5
 
+/**
+ * Whether the words between a shell and its `-c` are its options only: flags (`-e`, `-l`, `+x`, `--login`) and `-o NAME`
+ * / `+o NAME`, whose NAME is the next word, also after bundled flags (`bash -euo pipefail -c …`, `/bin/sh -o xtrace -c …`,
+ * as a Dockerfile's `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` writes it): POSIX sh's set options, which bash and dash take
+ * on their command line (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/sh.html).
+ */
+function shellOptionsOnly(words: string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    if (!/^[-+]/.test(words[i])) return false
+    if (/^[-+][a-zA-Z]*o$/.test(words[i])) i++
+  }
+
+  return true
+}
+
 /** A line that runs another command line (`eval WORDS`, `sh -c BODY`): what that inner line runs, after this line's assignments and wrappers. */
 const runsInner = (inner: ScriptResult, assignments: EnvEntry[], wrappers: string[]): ScriptResult => ({
   argv: inner.argv,
@@ -1272,7 +1287,7 @@ function stripWrappers(
       return runsInner(inner, assignments, [...wrappers, 'eval'])
     } else if (SHELLS.has(head.split('/').pop()!) && depth < MAX_DEPTH) {
       const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a))
-      if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
+      if (c === -1 || c + 1 >= argv.length || !shellOptionsOnly(argv.slice(1, c))) break
       // The inner shell sees what the line exported to it.
       const inner = splitScript(argv[c + 1], env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
       const shell: ShellInvocation = {args: argv.slice(c + 3), ...(c + 2 < argv.length ? {arg0: argv[c + 2]} : {}), assignments: [...outer, ...assignments], body: argv[c + 1], name: head.split('/').pop()!, options: argv.slice(1, c + 1), wrappers: [...wrappers]}
