@@ -333,6 +333,8 @@ export class GoFile {
       case 'identifier': {
         const bound = this.bound(n)
         if (bound) return this.guarded(`bound ${bound.file.path}:${bound.node.startIndex}`, n, () => bound.file.evaluate(bound.node)) ?? this.unknown(n)
+        const chosen = this.switchChosen(n)
+        if (chosen) return chosen
         const expr = this.names.get(n.text)
         if (!expr) {
           const param = this.parameter(n)
@@ -388,6 +390,52 @@ export class GoFile {
         return this.unknown(n)
       }
     }
+  }
+
+  /**
+   * A variable the function it is read in gives a value in the arms of a switch (`switch s { case "mysql": driver = MYSQL
+   * … default: driver = MYSQL }`, photoview's DatabaseDriverFromEnv): the value of the arm the switch's tag picks — the
+   * first case one of whose values equals it, else `default:` (Go spec, Expression switches); an unset variable's tag is
+   * "". Undefined when no switch of the function assigns it; unknown when the tag or the arm's value is not read.
+   */
+  private switchChosen(n: TsNode): EvalValue | undefined {
+    let fn: null | TsNode = n.parent
+    while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
+    const body = fn?.childForFieldName('body')
+    if (!body || !body.text.includes(`${n.text} =`) || !body.text.includes('switch')) return undefined
+    const assigned = (arm: TsNode): TsNode | undefined => {
+      for (const st of arm.namedChildren) {
+        const list = st?.type === 'statement_list' ? st.namedChildren : [st]
+        for (const a of list) {
+          if (a?.type !== 'assignment_statement' || a.childForFieldName('operator')?.text !== '=') continue
+          const left = a.childForFieldName('left')?.namedChildren ?? []
+          const at = left.findIndex((l) => l?.type === 'identifier' && l.text === n.text)
+          if (at !== -1) return a.childForFieldName('right')?.namedChildren[at] ?? undefined
+        }
+      }
+
+      return undefined
+    }
+
+    const switches = body.descendantsOfType('expression_switch_statement').filter((sw): sw is TsNode => sw !== null && sw.startIndex < n.startIndex && sw.namedChildren.some((c) => c !== null && /^(expression|default)_case$/.test(c.type) && assigned(c) !== undefined))
+    if (switches.length !== 1) return undefined
+    const sw = switches[0]
+    const tagNode = sw.childForFieldName('value')
+    const tag = tagNode ? this.evaluate(tagNode) : undefined
+    const where = fromFile(this.path, line(sw))
+    if (tag?.kind !== 'known' || (typeof tag.value !== 'string' && tag.value !== null)) return this.unknown(n, `\`${n.text}\` is given a value in the arm of the switch at ${this.path}:${line(sw)} that \`${tagNode?.text ?? ''}\` picks, and that is not read`, tag ? [tag] : [])
+    const text = tag.value ?? ''
+    const arms = sw.namedChildren.filter((c): c is TsNode => c !== null && /^(expression|default)_case$/.test(c.type))
+    const picked =
+      arms.find((c) => c.type === 'expression_case' && (c.childForFieldName('value')?.namedChildren ?? []).some((v) => {
+        const x = v ? this.evaluate(v) : undefined
+        return x?.kind === 'known' && (x.value ?? '') === text
+      })) ?? arms.find((c) => c.type === 'default_case')
+    const value = picked ? assigned(picked) : undefined
+    if (!picked || !value) return this.unknown(n, `the arm the switch at ${this.path}:${line(sw)} takes for ${JSON.stringify(text)} does not give \`${n.text}\` a value conncalc reads`, [tag])
+    const v = this.evaluate(value)
+    if (v?.kind !== 'known' || (v.value !== null && typeof v.value === 'object')) return v ?? this.unknown(value)
+    return this.known(n, v.value, [where], [v, tag])
   }
 
   /** The struct type a name holds: declared (`var cfg Config`, a parameter) or given (`Config{…}`, `&Config{}`, `new(Config)`). */
@@ -630,6 +678,13 @@ export class GoFile {
       return s?.kind === 'known' && (typeof s.value === 'string' || s.value === null) ? s : this.unknown(n)
     }
 
+    // strings.ToLower(os.Getenv("DB_DRIVER")): the string changed; an unset variable stays unset ("" either way).
+    if ((q === 'strings.ToLower' || q === 'strings.ToUpper' || q === 'strings.TrimSpace') && args.length === 1) {
+      const s = this.evaluate(args[0] ?? null)
+      if (s?.kind !== 'known' || typeof s.value !== 'string') return s?.kind === 'known' && s.value === null ? s : this.unknown(n, undefined, s ? [s] : [])
+      return {...s, value: q === 'strings.ToLower' ? s.value.toLowerCase() : q === 'strings.ToUpper' ? s.value.toUpperCase() : s.value.trim()}
+    }
+
     if (q === 'strconv.Atoi' || q === 'strconv.ParseInt' || q === 'strconv.ParseUint') {
       const s = this.evaluate(args[0] ?? null)
       if (s?.kind !== 'known') return s ?? this.unknown(n)
@@ -658,6 +713,15 @@ export class GoFile {
     const decl = fn?.type === 'identifier' || (fn?.type === 'selector_expression' && q) ? this.calledDecl(n) : undefined
     const helper = decl ? this.envHelper(n, decl, args.filter((a): a is TsNode => Boolean(a))) : undefined
     if (helper) return helper
+    // `drivers.DatabaseDriverFromEnv()`: a function of the module with one `return x`, x read in its body (a variable
+    // given a value in the arm of a switch the function takes: switchChosen).
+    const returned = decl ? returnsOf(decl.node) : []
+    const results = returned.length === 1 ? returned[0].namedChildren.flatMap((r) => (r?.type === 'expression_list' ? r.namedChildren : [r])) : []
+    const single = results.length === 1 ? results[0] : undefined
+    if (decl && single && single.type !== 'composite_literal' && single.type !== 'unary_expression') {
+      const v = this.guarded(`return ${decl.file.path}:${decl.node.startIndex}`, n, () => this.withCall(decl, n, this, () => decl.file.evaluate(single)))
+      if (v) return v
+    }
     // `config.Opts.DatabaseMaxConns()`: a method of the app whose body is one `return <expr>`.
     if (!q && fn?.type === 'selector_expression' && args.length === 0) {
       const method = this.method(n, fn.childForFieldName('field')?.text ?? '')
@@ -1422,8 +1486,11 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
         const opener = OPENERS[pkg]
         // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
         const driver = opener?.fns.test(fnName) && args.length === 2 && args[0]?.type === 'interpreted_string_literal' ? args[0].text.slice(1, -1) : undefined
+        // A driver name or GORM dialector given by a variable or an expression (chosenDatabase): what picks the database.
+        const chosen = opener?.fns.test(fnName) && driver === undefined && args[0] && (pkg === 'gorm.io/gorm' || args.length === 2) ? chosenDatabase(file, n, args[0], pkg) : undefined
         if (driver !== undefined && OTHER_SQL_DRIVERS.test(driver)) out.otherOpened.push({driver, file: file.path, lib: opener!.lib, line: line(n)})
-        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {}), ...guardOf(file, n)})
+        else if (chosen?.other !== undefined) out.otherOpened.push({driver: chosen.other, file: file.path, lib: opener!.lib, line: line(n)})
+        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {}), ...guardOf(file, n, chosen?.guard)})
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         // gobuffalo/pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})`: Open calls SetMaxOpenConns(Pool) (pop.ts).
@@ -1450,10 +1517,87 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
   }
 }
 
+/** PostgreSQL's database/sql driver names (lib/pq "postgres", pgx/stdlib "pgx" and "pgx/v5", Cloud SQL's connector). */
+const isPgDriverName = (name: string): boolean => /^(postgres(ql)?|pgx(\/v5)?|cloudsqlpostgres|nrpostgres)$/.test(name)
+
+/**
+ * What a pool opener's first argument says of the database, when it is not a string literal: a GORM dialector
+ * (`gorm.Open(dialect, cfg)`, `gorm.io/driver/postgres.Open(dsn)` or mysql's, sqlite's…) or a database/sql driver name
+ * (`sql.Open(driverName, dsn)`), given in place or by a variable of the function assigned once per arm of a switch or an
+ * `if` on the database's kind (`case drivers.POSTGRES: dialect = postgres.Open(…)`). `other`: every value names another
+ * database (that one's name). `guard`: the PostgreSQL values are given only on branches on one expression (driverGuard),
+ * which then guard the open too. A driver name read from config the evaluator cannot read guards it with the names
+ * PostgreSQL's drivers register, so an undecided kind is said (go.ts).
+ */
+function chosenDatabase(file: GoFile, call: TsNode, arg: TsNode, pkg: string): undefined | {guard?: GoGuard; other?: string} {
+  // GORM v2 takes a dialector; v1 (jinzhu/gorm) a driver name, as database/sql.
+  const gorm = pkg === 'gorm.io/gorm'
+  // The database one value names: 'pg', another's name, or undefined (not known).
+  const kind = (v: TsNode): string | undefined => {
+    while (v.type === 'parenthesized_expression' && v.namedChildren[0]) v = v.namedChildren[0]
+    if (gorm) {
+      const q = v.type === 'call_expression' ? file.qualified(v.childForFieldName('function')) : undefined
+      const pkg = q?.slice(0, q.lastIndexOf('.'))
+      if (!pkg) return undefined
+      if (/^gorm\.io\/driver\/postgres$/.test(pkg)) return 'pg'
+      const other = /^(?:gorm\.io\/driver\/(mysql|sqlite|sqlserver|clickhouse)|github\.com\/glebarez\/(sqlite)|github\.com\/ncruces\/go-sqlite3\/gormlite()|gorm\.io\/driver\/(bigquery))$/.exec(pkg)
+      return other ? (other.slice(1).find((x) => x !== undefined) || 'sqlite') : undefined
+    }
+
+    const value = file.evaluate(v)
+    if (value?.kind !== 'known' || typeof value.value !== 'string') return undefined
+    return isPgDriverName(value.value) ? 'pg' : OTHER_SQL_DRIVERS.test(value.value) ? value.value : undefined
+  }
+
+  // `sql.Open(cfg.Driver, dsn)`: PostgreSQL's names, unless the value read is another's.
+  const named = (): undefined | {guard?: GoGuard; other?: string} => {
+    const k = kind(arg)
+    if (gorm) return k === undefined || k === 'pg' ? undefined : {other: k}
+    if (k === 'pg') return undefined
+    if (k !== undefined) return {other: k}
+    const value = file.evaluate(arg)
+    return {guard: {arms: ['postgres', 'pgx'], file: file.path, line: line(call), operand: arg.text, ...(value ? {value} : {})}}
+  }
+
+  if (arg.type !== 'identifier') return named()
+  // The variable's assignments in the function the open is in.
+  let fn: null | TsNode = call.parent
+  while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
+  const body = fn?.childForFieldName('body')
+  if (!body || !body.text.includes(`${arg.text} =`)) return named()
+  const given: TsNode[] = []
+  const stack: TsNode[] = [body]
+  while (stack.length > 0) {
+    const c = stack.pop()!
+    if (c.type === 'func_literal') continue
+    if (c.type === 'assignment_statement' || c.type === 'short_var_declaration' || c.type === 'var_spec') {
+      const left = c.type === 'var_spec' ? c.childrenForFieldName('name') : (c.childForFieldName('left')?.namedChildren ?? [])
+      const right = c.childForFieldName(c.type === 'var_spec' ? 'value' : 'right')?.namedChildren ?? []
+      const at = left.findIndex((l) => l?.type === 'identifier' && l.text === arg.text)
+      if (at !== -1 && right[at]) given.push(right[at]!)
+    }
+
+    append(stack, c.namedChildren.filter((x): x is TsNode => Boolean(x)))
+  }
+
+  const kinds = given.map((g) => ({kind: kind(g), node: g}))
+  if (kinds.length < 2) return named()
+  // Only when every value given is known: one unread value could be PostgreSQL's.
+  if (kinds.some((k) => k.kind === undefined)) return undefined
+  const pg = kinds.filter((k) => k.kind === 'pg')
+  if (pg.length === 0) return {other: kinds[0].kind}
+  if (pg.length === kinds.length) return undefined
+  const guards = pg.map((k) => driverGuard(file, k.node, 0))
+  const first = guards[0]
+  if (!first || guards.some((g) => !g || g.operand.text !== first.operand.text)) return undefined
+  const value = first.file.evaluate(first.operand)
+  return {guard: {arms: [...new Set(guards.flatMap((g) => g!.arms))], file: first.file.path, line: line(first.at), operand: first.operand.text, ...(value ? {value} : {})}}
+}
+
 /** A call's driverGuard, with its operand evaluated, as a GoSite's `guard`. */
-function guardOf(file: GoFile, call: TsNode): {guard?: GoGuard} {
+function guardOf(file: GoFile, call: TsNode, otherwise?: GoGuard): {guard?: GoGuard} {
   const g = driverGuard(file, call, 0)
-  if (!g) return {}
+  if (!g) return otherwise ? {guard: otherwise} : {}
   const value = g.file.evaluate(g.operand)
   return {guard: {arms: g.arms, file: g.file.path, line: line(g.at), operand: g.operand.text, ...(value ? {value} : {})}}
 }

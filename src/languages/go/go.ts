@@ -252,6 +252,11 @@ function goServer(ctx: AnalyzerContext, url: GoSite['value']): string {
   const missing = (url.missingEnv ?? []).map((m) => m.name)
   if (url.value === null && missing.length > 0 && !missing.some((m) => PLATFORM_DATABASE_URLS.test(m))) return unsetUrlServer(missing)
   const env = url.via.find((v) => v.kind === 'env')
+  // A URL var with no value whose fallback the code writes (`u := os.Getenv("STATS_URL"); if u == "" { u =
+  // "postgres://localhost/stats" }`): the fallback is the developer's database, the deploy sets the var; a var beside the
+  // platform's is a second database (model/other-server.ts), as when it has no fallback (Node's rule, node/pools.ts serverOf).
+  const unset = env ? [] : missing.filter((n) => /(^|_)(URL|URI|DSN|CONN(ECTION)?(_?STR(ING)?)?)$/i.test(n))
+  if (typeof url.value === 'string' && unset.length > 0 && !missing.some((m) => PLATFORM_DATABASE_URLS.test(m))) return unsetUrlServer(unset)
   if (typeof url.value !== 'string' || env?.kind !== 'env' || PLATFORM_DATABASE_URLS.test(env.name)) return 'DATABASE_URL'
   return serverOfUrlVar(env.name, ctx.env)
 }
@@ -365,9 +370,13 @@ function unchosenDatabase(ctx: AnalyzerContext, code: GoCode, diagnostics: Diagn
   // a `case "mysql":` arm's SetMaxOpenConns is another database's, left out with it but named by none.
   const pg = skipped.filter((s) => s.guard!.arms.some((a) => /^(postgres(ql)?|pgx?|psql|cockroach(db)?)$/i.test(a)))
   if (pg.length === 0) return undefined
+  const opens = new Set(code.opened)
   code.opened = code.opened.filter((s) => !off(s))
   code.maxOpen = code.maxOpen.filter((s) => !off(s))
   code.maxConns = code.maxConns.filter((s) => !off(s))
+  // Every open left out: a cap set on what it returned (`sqlDB.SetMaxOpenConns(80)` after `gorm.Open(dialect, …)` for
+  // every kind) caps no PostgreSQL pool.
+  if (code.opened.length === 0 && pg.some((s) => opens.has(s))) code.maxOpen = []
   if (code.opened.length > 0 || code.maxOpen.length > 0 || code.maxConns.length > 0) return undefined
   const g = pg[0].guard!
   const v = g.value as EvalValue & {kind: 'known'}
@@ -379,6 +388,27 @@ function unchosenDatabase(ctx: AnalyzerContext, code: GoCode, diagnostics: Diagn
   const fix = `if it runs on PostgreSQL, set what makes \`${g.operand}\` ${either(g.arms)}${names.length > 0 ? ` (${names.join(', ')})` : ''}, e.g. --env ${names[0] ?? 'VAR'}=${g.arms[0]}`
   diagnostics.push({code: 'not-postgresql', file: g.file, fix, line: g.line, message: `${ctx.processType}: ${why}; 0 counted`, processType: ctx.processType, severity: 'info'})
   return sourced(0, fromFile(g.file, g.line), via)
+}
+
+/**
+ * A PostgreSQL open left on a branch for the database's kind (GoGuard) whose value conncalc does not read — `kind` from a
+ * file, a flag, an unset env var with no fallback — while the module requires another database's driver too: the pool is
+ * counted as PostgreSQL's, an assumption, said. Undefined when every such kind is read (or none guards an open).
+ */
+function undecidedDatabase(ctx: AnalyzerContext, code: GoCode, modules: Map<string, number>, diagnostics: Diagnostic[]): Source | undefined {
+  const pgArm = (s: GoSite): boolean => s.guard !== undefined && s.guard.arms.some((a) => /^(postgres(ql)?|pgx?|psql|cockroach(db)?)$/i.test(a))
+  const site = code.opened.find((s) => pgArm(s) && !(s.guard!.value?.kind === 'known' && typeof s.guard!.value.value === 'string'))
+  // Drivers of other databases (go-sql-driver/mysql, mattn/go-sqlite3, modernc sqlite, GORM's mysql/sqlite/sqlserver,
+  // glebarez/sqlite, go-mssqldb, ClickHouse): with none required, PostgreSQL's is the only one the binary can open.
+  const other = [...modules.keys()].find((m) => /^(github\.com\/go-sql-driver\/mysql|github\.com\/mattn\/go-sqlite3|modernc\.org\/sqlite|gorm\.io\/driver\/(mysql|sqlite|sqlserver|clickhouse)|github\.com\/glebarez\/(go-)?sqlite|github\.com\/(denisenkom|microsoft)\/go-mssqldb|github\.com\/ClickHouse\/clickhouse-go(\/v2)?)$/.test(m))
+  if (!site || !other) return undefined
+  const g = site.guard!
+  const v = g.value
+  const names = [...new Set((v?.missingEnv ?? []).map((m) => m.name))]
+  const why = v?.kind === 'unknown' ? v.reason : names.length > 0 ? `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set` : 'its value is not read'
+  const said = `the PostgreSQL pool opened at ${site.file}:${site.line} is used only when \`${g.operand}\` is ${either(g.arms)} (${g.file}:${g.line}), and the module requires another database's driver too (${other}, go.mod:${modules.get(other)}); conncalc cannot tell which runs (${why}): counted as PostgreSQL`
+  diagnostics.push({code: 'unknown-config-value', file: g.file, fix: `set what picks the database${names.length > 0 ? ` (--env ${names[0]}=${g.arms[0]} on PostgreSQL)` : ''}; on another database this process opens no PostgreSQL connection: --assume ${ctx.processType}=1:0:0`, line: g.line, message: `${ctx.processType}: ${said}`, processType: ctx.processType, severity: 'warning'})
+  return assumed(said)
 }
 
 export const go: ServerAnalyzer = {
@@ -500,7 +530,8 @@ export const go: ServerAnalyzer = {
     // Which server each pool is on (model/other-server.ts): goroutines use the pools counted on the plan's.
     const apart = apartFromKnownOthers(pools)
     const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
-    const counted = placed.pools ?? []
+    const undecided = undecidedDatabase(ctx, code, modules, diagnostics)
+    const counted = (placed.pools ?? []).map((p) => (undecided ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), undecided]}} : p))
     const total = counted.reduce((a, p) => a + p.pool.value, 0)
     const lib = counted.every((p) => /^(database\/sql|sqlx|gorm|pop)( |$)/.test(p.database)) ? SQL : counted.every((p) => p.database.startsWith('pgx.ConnPool')) ? PGX_V3 : PGXPOOL
     const goroutines = sourced(total, fromDefault('goroutines can use every pooled connection at once', lib), derivedFrom(counted.map((p) => p.pool)))
