@@ -359,7 +359,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   }
 
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
-  if (analysis.server === 'puma' || analysis.server === 'unicorn') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
+  if (analysis.server === 'puma' || analysis.server === 'unicorn' || analysis.server === 'pitchfork') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
   // Programs the code starts as child processes (Node's `spawn('node', [file])`, `fork(file)`): each process of the type starts its own.
   for (const child of analysis.children ?? []) {
     const origin = {file: child.file, line: child.line}
@@ -1129,7 +1129,7 @@ async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
   const config = await loadRubyConfig(ctx, file, ctx.appEnv)
   if (!config?.launched) return []
   // Unicorn always forks its workers; Puma only in cluster mode.
-  const cluster = analysis.server === 'unicorn' || Boolean(analysis.fork?.forks.value)
+  const cluster = analysis.server === 'unicorn' || analysis.server === 'pitchfork' || Boolean(analysis.fork?.forks.value)
   const workers = analysis.processesPerDyno.value
   const out: ScriptCtx[] = []
   for (const l of config.launched) {

@@ -101,7 +101,7 @@ const MULTI_REF = 'https://github.com/heroku/heroku-buildpack-multi#readme'
 /** Programs that say which language's buildpack an app's process needs (commandLanguage takes the last one named). */
 const PROGRAM_LANGUAGES = new Map<string, Language>([
   ...['gunicorn', 'uvicorn', 'daphne', 'hypercorn', 'granian', 'waitress-serve', 'uwsgi', 'celery', 'rq', 'dramatiq', 'arq', 'huey_consumer', 'manage.py', 'flask', 'fastapi'].map((p) => [p, 'python'] as const),
-  ...['puma', 'pumactl', 'unicorn', 'rails', 'rackup', 'thin', 'passenger', 'sidekiq', 'good_job', 'bundle', 'rake', 'falcon', 'iodine', 'que', 'resque'].map((p) => [p, 'ruby'] as const),
+  ...['puma', 'pumactl', 'unicorn', 'pitchfork', 'rails', 'rackup', 'thin', 'passenger', 'sidekiq', 'good_job', 'bundle', 'rake', 'falcon', 'iodine', 'que', 'resque'].map((p) => [p, 'ruby'] as const),
   ...['node', 'npm', 'yarn', 'pnpm', 'npx', 'nodemon', 'ts-node', 'tsx', 'next', 'nuxt', 'pm2', 'pm2-runtime'].map((p) => [p, 'nodejs'] as const),
   ...['heroku-php-apache2', 'heroku-php-nginx', 'php', 'php-fpm', 'artisan'].map((p) => [p, 'php'] as const),
   ...['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].map((p) => [p, 'java'] as const),

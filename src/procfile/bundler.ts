@@ -54,6 +54,7 @@ const PROGRAM_GEMS: Record<string, string> = {
   hanami: 'hanami',
   iodine: 'iodine',
   passenger: 'passenger',
+  pitchfork: 'pitchfork',
   puma: 'puma',
   que: 'que',
   rails: 'railties',

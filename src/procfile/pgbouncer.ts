@@ -209,7 +209,7 @@ function usesPrisma(ctx: AnalyzerContext): boolean {
   }
 }
 
-const WEB_SERVERS = new Set(['falcon', 'passenger', 'puma', 'thin', 'unicorn'])
+const WEB_SERVERS = new Set(['falcon', 'passenger', 'pitchfork', 'puma', 'thin', 'unicorn'])
 
 /** Features that need one server connection for the whole session, which transaction pooling does not give. */
 async function sessionFeatures(ctx: AnalyzerContext, input: PgBouncerInput): Promise<SessionFeature[]> {

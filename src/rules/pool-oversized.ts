@@ -7,6 +7,7 @@ export const SINGLE_THREADED = new Map([
   ['delayed_job', 'Delayed Job'],
   ['resque', 'Resque'],
   ['unicorn', 'Unicorn'],
+  ['pitchfork', 'Pitchfork'],
 ])
 
 const RECOMMENDED = 2
@@ -37,7 +38,7 @@ export const rule: Rule = {
             ? `give ${p.name} its own pool: ${setForType(p.model.origin, p.name, `${name}=${RECOMMENDED}`, p.command)}`
             : `set the pool for ${p.name} to ${RECOMMENDED} (e.g. read it from an env var set on its command line in ${commandFile(p.model.origin)})`,
           line: src.kind === 'file' ? src.line : undefined,
-          message: `pool${db} (${pool}) for ${p.name}: ${noun} runs one ${p.server === 'unicorn' ? 'request' : 'job'} at a time per process, so ${procs} process${procs === 1 ? '' : 'es'} could hold up to ${pool * procs} connections if they leak or hang where pool ${RECOMMENDED} caps them at ${RECOMMENDED * procs} (${saved} fewer); Heroku recommends a pool of 1 or 2 for single-threaded servers`,
+          message: `pool${db} (${pool}) for ${p.name}: ${noun} runs one ${p.server === 'unicorn' || p.server === 'pitchfork' ? 'request' : 'job'} at a time per process, so ${procs} process${procs === 1 ? '' : 'es'} could hold up to ${pool * procs} connections if they leak or hang where pool ${RECOMMENDED} caps them at ${RECOMMENDED * procs} (${saved} fewer); Heroku recommends a pool of 1 or 2 for single-threaded servers`,
           processType: p.name,
           severity: 'info',
         })

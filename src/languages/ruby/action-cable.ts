@@ -32,7 +32,7 @@ const SOLID_CABLE = 'https://github.com/rails/solid_cable/blob/v4.0.0/lib/action
 export const CABLE_YML = 'config/cable.yml'
 
 /** Servers that run Action Cable in their processes (it is mounted in the Rails app they serve). */
-const WEB_SERVERS = new Set(['falcon', 'puma', 'unicorn'])
+const WEB_SERVERS = new Set(['falcon', 'pitchfork', 'puma', 'unicorn'])
 
 /** Gems with channels of their own that pages subscribe to (their JS names the gem's channel class). */
 const CHANNEL_GEMS = ['cable_ready', 'futurism', 'stimulus_reflex']

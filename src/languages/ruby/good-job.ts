@@ -42,7 +42,7 @@ const START_ASYNC = 'https://github.com/bensheldon/good_job/blob/v4.19.2/lib/goo
 const INITIALIZERS = ['config/initializers/good_job.rb']
 
 /** Web servers GoodJob's async mode runs inside (it starts only in server processes). */
-const WEB_SERVERS = new Set(['puma', 'unicorn'])
+const WEB_SERVERS = new Set(['pitchfork', 'puma', 'unicorn'])
 
 function settingCandidate(s: RailsSetting | undefined, what: string): Candidate {
   if (!s) return {diagnostics: []}

@@ -48,7 +48,7 @@ const MIN_KEEPALIVE = 20
 const RAILS_WORKERS = new Set(['clockwork', 'delayed_job', 'good_job', 'que', 'rails-runner', 'resque', 'shoryuken', 'sneakers', 'solid_queue', 'sidekiq'])
 
 /** Servers that serve the Rails app, and so MessageBus's middleware. */
-const WEB_SERVERS = new Set(['falcon', 'passenger', 'puma', 'thin', 'unicorn'])
+const WEB_SERVERS = new Set(['falcon', 'passenger', 'pitchfork', 'puma', 'thin', 'unicorn'])
 
 function* allCalls(calls: readonly DslCall[]): Generator<DslCall> {
   for (const c of calls) {

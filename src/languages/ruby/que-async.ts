@@ -33,7 +33,7 @@ const WORKER_0_7 = 'https://github.com/que-rb/que/blob/v0.7.3/lib/que/worker.rb#
 const RAILTIE = 'https://github.com/que-rb/que/blob/v0.10.0/lib/que/railtie.rb#L16'
 
 /** Servers whose processes boot the app and can run Que's threads beside their request threads. */
-const SERVERS = new Set(['puma', 'unicorn', 'passenger', 'thin', 'webrick'])
+const SERVERS = new Set(['puma', 'unicorn', 'pitchfork', 'passenger', 'thin', 'webrick'])
 /** Hooks that run in each forked worker. */
 const CHILD_HOOKS = new Set(['after_fork', 'on_worker_boot', 'before_worker_boot'])
 const LABELS: Record<string, string> = {passenger: 'Passenger', puma: 'Puma', thin: 'Thin', unicorn: 'Unicorn', webrick: 'WEBrick'}

@@ -19,7 +19,7 @@ const APP_CONSTANTS = /^(?:::)?(?:Rails|ActiveRecord|Sequel|PG|Que|GoodJob)\b/
 function rackupFile(argv: readonly string[]): string | undefined {
   const args = programName(argv[0] ?? '') === 'bundle' && argv[1] === 'exec' ? argv.slice(2) : argv
   const program = programName(args[0] ?? '')
-  if (!['rackup', 'thin', 'puma', 'unicorn', 'falcon', 'iodine'].includes(program)) return undefined
+  if (!['rackup', 'thin', 'puma', 'unicorn', 'pitchfork', 'falcon', 'iodine'].includes(program)) return undefined
   for (let i = 1; i < args.length; i++) {
     const a = args[i]
     const v = a === '-R' || a === '--rackup' ? args[i + 1] : a.startsWith('--rackup=') ? a.slice(9) : a.endsWith('.ru') && !args[i - 1]?.startsWith('-') ? a : undefined

@@ -36,9 +36,9 @@ const CACHE_CONFIGURATION = 'https://github.com/rails/solid_cache/blob/v1.0.7/li
 const CABLE_RECORD = 'https://github.com/rails/solid_cable/blob/v3.0.8/app/models/solid_cable/record.rb'
 
 /** Processes that boot the Rails app (Rails.application.initialize!), so eager-load when the environment does. */
-const BOOTS_RAILS = new Set(['clockwork', 'delayed_job', 'falcon', 'good_job', 'passenger', 'puma', 'que', 'rails-runner', 'resque', 'shoryuken', 'sidekiq', 'sneakers', 'solid_queue', 'thin', 'unicorn', 'webrick'])
+const BOOTS_RAILS = new Set(['clockwork', 'delayed_job', 'falcon', 'good_job', 'passenger', 'pitchfork', 'puma', 'que', 'rails-runner', 'resque', 'shoryuken', 'sidekiq', 'sneakers', 'solid_queue', 'thin', 'unicorn', 'webrick'])
 /** Servers whose processes run the Solid Cable listener (action-cable.ts). */
-const CABLE_SERVERS = new Set(['puma', 'unicorn'])
+const CABLE_SERVERS = new Set(['pitchfork', 'puma', 'unicorn'])
 
 interface Named {
   /** The database names the setting gives. */

@@ -25,7 +25,7 @@ const JOB = 'https://github.com/brandonhilkert/sucker_punch/blob/master/lib/suck
 const ADAPTER = 'https://github.com/rails/rails/blob/v7.1.0/activejob/lib/active_job/queue_adapters/sucker_punch_adapter.rb'
 
 /** Processes that serve requests, where the jobs are enqueued (and so run). */
-const WEB_SERVERS = new Set(['falcon', 'passenger', 'puma', 'thin', 'unicorn', 'webrick'])
+const WEB_SERVERS = new Set(['falcon', 'passenger', 'pitchfork', 'puma', 'thin', 'unicorn', 'webrick'])
 
 interface JobClass {
   name: string

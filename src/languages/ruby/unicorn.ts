@@ -1,6 +1,7 @@
 /**
  * Unicorn: `worker_processes` forked, single-threaded workers (1 connection
  * each). The config file is the one given with -c.
+ * `pitchfork` (Unicorn's fork) is matched here and read by pitchfork.ts.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
@@ -93,6 +94,8 @@ export const unicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     const diagnostics: Diagnostic[] = []
+    // Pitchfork, Unicorn's fork: read in its own module, loaded only for it (issue 19).
+    if (programName(argv[0]) === 'pitchfork') return (await import('./pitchfork.js')).analyzePitchfork(ctx)
     const viaRails = unicornRailsServer(argv, ctx)
     const environment = rubyEnvironment(ctx, viaRails ? undefined : findFlag(argv, ['-E', '--env'], ctx.command)?.value)
     const configFlag = viaRails ? undefined : findFlag(argv, ['-c', '--config-file'], ctx.command)
@@ -183,6 +186,6 @@ export const unicorn: ServerAnalyzer = {
   id: 'unicorn',
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
     const p = programName(cmd.argv[0])
-    return p === 'unicorn' || p === 'unicorn_rails' || unicornRailsServer(cmd.argv, ctx)
+    return p === 'unicorn' || p === 'unicorn_rails' || p === 'pitchfork' || unicornRailsServer(cmd.argv, ctx)
   },
 }
