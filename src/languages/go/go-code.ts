@@ -157,6 +157,13 @@ export interface GoSite {
   max?: EvalValue
   /** The call runs only when a value is one of some strings (driverGuard): `case "postgres":` of `switch cfg.Driver`. */
   guard?: GoGuard
+  /** The function declaration the call is in (`file:offset`), when it is one (not a method or a closure). */
+  fn?: string
+  /**
+   * An open in a function declaration (`func setupDatabase() *sql.DB { db, _ := sql.Open(…) }`): where that function is
+   * called in the code read, each as the block the call's statement is in (`file:offset`).
+   */
+  callers?: string[]
 }
 
 /**
@@ -187,6 +194,8 @@ export interface GoCode {
   otherOpened: (GoSite & {driver: string})[]
   /** que-go `que.NewWorkerPool(client, workMap, n)`: n workers, each holding one pooled connection while it works a job. */
   queWorkers: GoSite[]
+  /** pgx's `stdlib.OpenDBFromPool(pool)`: a database/sql handle over a pgxpool, opening no connection of its own. */
+  overPool?: {file: string; line: number}
   /** Where the code read serves HTTP (`os.Getenv("PORT")`, net/http's ListenAndServe/Serve), if it does. */
   serves?: {file: string; line: number}
   /** Every package the files read import (standard library, other modules, the module's own). */
@@ -1167,8 +1176,24 @@ export class GoFile {
 
     const expr = returns.length === 1 ? returns[0].namedChildren[0] : undefined
     const value = expr?.type === 'expression_list' ? expr.namedChildren[0] : expr
-    if (!value) return this.unknown(n, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) is not one \`return\` conncalc can follow`)
-    return this.guarded(`method ${found[0].file.path}.${name}`, n, () => this.withCall(found[0], n, this, () => found[0].file.evaluate(value)))
+    const defaulted = value ? undefined : defaultedReturn(found[0].node)
+    if (!value && !defaulted) return this.unknown(n, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) is not one \`return\` conncalc can follow`)
+    return this.guarded(`method ${found[0].file.path}.${name}`, n, () =>
+      this.withCall(found[0], n, this, () => {
+        if (value) return found[0].file.evaluate(value)
+        // `if x <= 0 { return Default }; return x`: the comparison decides which is returned.
+        const {left, op, otherwise, right, then} = defaulted!
+        const a = found[0].file.evaluate(left)
+        const b = found[0].file.evaluate(right)
+        if (a?.kind !== 'known' || b?.kind !== 'known' || typeof a.value !== 'number' || typeof b.value !== 'number') return found[0].file.unknown(left, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) returns by \`${left.text} ${op} ${right.text}\`, which conncalc cannot decide`, [a, b].filter((x): x is EvalValue => Boolean(x)))
+        const holds = ({'!=': a.value !== b.value, '<': a.value < b.value, '<=': a.value <= b.value, '==': a.value === b.value, '>': a.value > b.value, '>=': a.value >= b.value} as Record<string, boolean>)[op]
+        const picked = found[0].file.evaluate(holds ? then : otherwise)
+        if (picked?.kind !== 'known') return picked ?? found[0].file.unknown(holds ? then : otherwise)
+        // The default taken: what decided it (the setting's source) is named too; the setting itself already carries it.
+        if (!holds) return picked
+        return {...picked, via: [...picked.via, fromFile(found[0].file.path, line(defaulted!.at)), ...a.via], ...(a.missingEnv ? {missingEnv: [...(picked.missingEnv ?? []), ...a.missingEnv]} : {})}
+      }),
+    )
   }
 
   /**
@@ -1286,6 +1311,32 @@ function structFieldTags(files: GoIndex['files'], type: string, name: string): M
 }
 
 /** The `return` statements of a function's own body (not of the function literals inside it). */
+/**
+ * A function body of two statements, `if L OP R { return A }` then `return B` (a default for an unset or zero setting:
+ * `if c.MaxOpen <= 0 { return DefaultMaxOpen }; return c.MaxOpen`), with OP a comparison: its parts, else undefined.
+ */
+function defaultedReturn(decl: TsNode): undefined | {at: TsNode; left: TsNode; op: string; otherwise: TsNode; right: TsNode; then: TsNode} {
+  const list = decl.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'statement_list')
+  const statements = (list?.namedChildren ?? []).filter((c) => c?.type !== 'comment')
+  const [first, second] = statements
+  if (statements.length !== 2 || first?.type !== 'if_statement' || second?.type !== 'return_statement') return undefined
+  if (first.childForFieldName('initializer') || first.childForFieldName('alternative')) return undefined
+  const cond = first.childForFieldName('condition')
+  const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined
+  const inner = (first.childForFieldName('consequence')?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter((c) => c?.type !== 'comment')
+  const one = (r: TsNode | null | undefined): TsNode | undefined => {
+    const e = r?.type === 'return_statement' && r.namedChildren.length === 1 ? r.namedChildren[0] : undefined
+    return e?.type === 'expression_list' ? (e.namedChildren.length === 1 ? (e.namedChildren[0] ?? undefined) : undefined) : (e ?? undefined)
+  }
+
+  const then = inner.length === 1 ? one(inner[0]) : undefined
+  const otherwise = one(second)
+  const left = cond?.childForFieldName('left')
+  const right = cond?.childForFieldName('right')
+  if (!op || !['!=', '<', '<=', '==', '>', '>='].includes(op) || !then || !otherwise || !left || !right) return undefined
+  return {at: first, left, op, otherwise, right, then}
+}
+
 function returnsOf(decl: TsNode): TsNode[] {
   const out: TsNode[] = []
   const stack: TsNode[] = [decl.childForFieldName('body')!].filter(Boolean)
@@ -1479,7 +1530,7 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
       if (field === 'SetMaxOpenConns' && !q) {
         // A cap set only for another database's driver (`if driver == "sqlite" { db.SetMaxOpenConns(1) }`, TwiN/gatus)
         // does not size the PostgreSQL pool.
-        if (!otherDriverBranch(n)) out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null), ...guardOf(file, n)})
+        if (!otherDriverBranch(n)) out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null), ...guardOf(file, n), ...enclosing(file, n)})
       } else if (q) {
         const pkg = q.slice(0, q.lastIndexOf('.'))
         const fnName = q.slice(q.lastIndexOf('.') + 1)
@@ -1490,7 +1541,8 @@ function collect(nodes: readonly TsNode[], file: GoFile, out: GoCode): void {
         const chosen = opener?.fns.test(fnName) && driver === undefined && args[0] && (pkg === 'gorm.io/gorm' || args.length === 2) ? chosenDatabase(file, n, args[0], pkg) : undefined
         if (driver !== undefined && OTHER_SQL_DRIVERS.test(driver)) out.otherOpened.push({driver, file: file.path, lib: opener!.lib, line: line(n)})
         else if (chosen?.other !== undefined) out.otherOpened.push({driver: chosen.other, file: file.path, lib: opener!.lib, line: line(n)})
-        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {}), ...guardOf(file, n, chosen?.guard)})
+        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {}), ...guardOf(file, n, chosen?.guard), ...enclosing(file, n)})
+        else if (/^github\.com\/jackc\/pgx\/v[45]\/stdlib$/.test(pkg) && fnName === 'OpenDBFromPool') out.overPool ??= {file: file.path, line: line(n)}
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         // gobuffalo/pop's `pop.NewConnection(&pop.ConnectionDetails{Pool: n})`: Open calls SetMaxOpenConns(Pool) (pop.ts).
@@ -1592,6 +1644,45 @@ function chosenDatabase(file: GoFile, call: TsNode, arg: TsNode, pkg: string): u
   if (!first || guards.some((g) => !g || g.operand.text !== first.operand.text)) return undefined
   const value = first.file.evaluate(first.operand)
   return {guard: {arms: [...new Set(guards.flatMap((g) => g!.arms))], file: first.file.path, line: line(first.at), operand: first.operand.text, ...(value ? {value} : {})}}
+}
+
+/** The function declaration a call is in, as a GoSite's `fn` (`file:offset`); none in a method or a closure. */
+function enclosing(file: GoFile, call: TsNode): {fn?: string} {
+  let at: TsNode | null = call.parent
+  while (at && !['function_declaration', 'method_declaration', 'func_literal'].includes(at.type)) at = at.parent
+  return at?.type === 'function_declaration' ? {fn: `${file.path}:${at.startIndex}`} : {}
+}
+
+/**
+ * Where each open's function is called (GoSite `callers`): every call of that function's name in its package (or
+ * qualified by the package's import path elsewhere), as the block or case the calling statement is in.
+ */
+function openCallers(out: GoCode, read: {file: GoFile; root: TsNode}[], module: string | undefined): void {
+  const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
+  for (const site of out.opened) {
+    if (!site.fn) continue
+    const r = read.find((x) => x.file.path === site.file)
+    const offset = Number(site.fn.slice(site.fn.lastIndexOf(':') + 1))
+    const decl = r?.root.namedChildren.find((c) => c?.type === 'function_declaration' && c.startIndex === offset)
+    const name = decl?.childForFieldName('name')?.text
+    if (!r || !name) continue
+    const dir = dirOf(site.file)
+    const pkg = module === undefined ? undefined : dir === '' ? module : `${module}/${dir}`
+    const callers: string[] = []
+    for (const {file, root} of read) {
+      if (!root.text.includes(name)) continue
+      for (const c of root.descendantsOfType('call_expression')) {
+        const callee = c?.childForFieldName('function') ?? null
+        const same = callee?.type === 'identifier' && callee.text === name && dirOf(file.path) === dir
+        if (!c || !(same || (pkg !== undefined && file.qualified(callee) === `${pkg}.${name}`))) continue
+        let at: TsNode | null = c.parent
+        while (at && !['block', 'statement_list', 'expression_case', 'default_case', 'type_case', 'communication_case', 'func_literal', 'source_file'].includes(at.type)) at = at.parent
+        callers.push(`${file.path}:${at?.startIndex ?? -1}`)
+      }
+    }
+
+    site.callers = callers
+  }
 }
 
 /** A call's driverGuard, with its operand evaluated, as a GoSite's `guard`. */
@@ -1853,6 +1944,8 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
         out.diagnostics.push({code: 'unparsable-config', file: file.path, line: 1, message: `${file.path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
       }
     }
+
+    if (out.opened.filter((o) => o.fn).length > 1) openCallers(out, read, input.module)
   } finally {
     for (const r of read) r.tree.delete()
   }

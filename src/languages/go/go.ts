@@ -40,6 +40,8 @@ const PGX_V3 = 'https://github.com/jackc/pgx/blob/v3/conn_pool.go'
 const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
 // pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
+/** "OpenDBFromPool creates a new *sql.DB from the given *pgxpool.Pool … idle connections … must be managed from the *pgxpool.Pool" (pgx v5). */
+const OPEN_FROM_POOL = 'https://github.com/jackc/pgx/blob/master/stdlib/sql.go'
 // "The import declaration … enables access to exported identifiers of that package" (a program is the packages main imports, transitively).
 const GO_IMPORTS = 'https://go.dev/ref/spec#Import_declarations'
 // "A switch statement … case expressions … are evaluated left-to-right and top-to-bottom; the first one that equals the switch expression triggers execution of the statements of the associated case".
@@ -172,7 +174,41 @@ function setting(sites: GoSite[], what: string, diagnostics: Diagnostic[]): {unr
   // Several calls (one per process kind, a test helper): the largest, said when they differ.
   const best = known.reduce((a, b) => (b.v!.value > a.v!.value ? b : a))
   const differ = new Set(known.map((k) => k.v!.value)).size > 1
-  return {value: differ ? {...best.v!, via: [...(best.v!.via ?? []), assumed(`${what} is set to ${known.map((k) => `${k.v!.value} at ${k.s.file}:${k.s.line}`).join(', ')}; the largest is counted`)]} : best.v!}
+  // A call whose value conncalc cannot read may set more than the largest read: the count is an assumption, said.
+  const unread = read.filter((r) => !r.v).map((r) => `${r.s.file}:${r.s.line}`)
+  const via = [
+    ...(differ ? [assumed(`${what} is set to ${known.map((k) => `${k.v!.value} at ${k.s.file}:${k.s.line}`).join(', ')}; the largest is counted`)] : []),
+    ...(unread.length > 0 ? [assumed(`${what} is also set at ${unread.slice(0, 3).join(', ')}${unread.length > 3 ? ` and ${unread.length - 3} more` : ''}, which conncalc cannot read; ${best.v!.value} (${best.s.file}:${best.s.line}) is counted`)] : []),
+  ]
+  return {value: via.length > 0 ? {...best.v!, via: [...(best.v!.via ?? []), ...via]} : best.v!}
+}
+
+/**
+ * Several database/sql pools the process opens one after another: each `sql.Open` (or sqlx's) in a function of its own
+ * that caps it (`db.SetMaxOpenConns(60)` in setupDatabase, `SetMaxOpenConns(100)` in setupLatencySensitiveDatabase), those
+ * functions each called once, all from one block (`main`'s statements, not arms of a switch on the driver): every pool is
+ * opened, each up to its cap (database/sql's MaxOpenConns is per DB handle, SQL), so they add up. Anything else (a cap
+ * outside those functions, one not read, calls in other branches): undefined, and the single-pool reading stands.
+ */
+function sequentialSqlPools(ctx: AnalyzerContext, code: GoCode, diagnostics: Diagnostic[]): PoolEntry[] | undefined {
+  const opens = code.opened.filter((o) => o.lib === 'database/sql' || o.lib === 'sqlx').toSorted((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+  if (opens.length < 2 || opens.length !== code.opened.length) return undefined
+  const fns = new Set(opens.map((o) => o.fn))
+  const block = opens[0].callers?.[0]
+  if (fns.size !== opens.length || opens.some((o) => !o.fn || o.callers?.length !== 1 || o.callers[0] !== block)) return undefined
+  if (code.maxOpen.some((m) => !m.fn || !fns.has(m.fn))) return undefined
+  const pools: PoolEntry[] = []
+  for (const o of opens) {
+    const caps = code.maxOpen.filter((m) => m.fn === o.fn)
+    const values = caps.map((c) => valueOf(c, 'SetMaxOpenConns', []))
+    if (caps.length !== 1 || !values[0] || values[0].value <= 0) return undefined
+    const calledAt = block!.slice(0, block!.lastIndexOf(':'))
+    const pool = {...values[0], via: [...(values[0].via ?? []), fromDefault(`each database/sql handle has its own MaxOpenConns: the ${opens.length} pools opened at ${opens.map((x) => `${x.file}:${x.line}`).join(', ')} are opened one after another (their functions are called from one block of ${calledAt}) and add up`, SQL)]}
+    pools.push({database: `${o.lib} ${o.file}:${o.line}`, pool, server: goServer(ctx, o.value)})
+  }
+
+  for (const c of code.maxOpen) valueOf(c, 'SetMaxOpenConns', diagnostics)
+  return pools
 }
 
 function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined, diagnostics: Diagnostic[]): PoolEntry {
@@ -477,14 +513,25 @@ export const go: ServerAnalyzer = {
     }
 
     const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg' && (o.lib !== 'pop' || popUncapped.some((p) => p.file === o.file && p.line === o.line))))
+    const sequential = popUncapped.length === 0 ? sequentialSqlPools(ctx, code, diagnostics) : undefined
+    if (sequential) pools.push(...sequential)
+    // database/sql over a pgxpool (pgx's stdlib.OpenDBFromPool) borrows the pgxpool's connections: with no database/sql open
+    // in the code read, its SetMaxOpenConns caps that handle, not a pool of its own (OPEN_FROM_POOL).
+    const overPool = !sqlOpen && code.overPool && pools.some((p) => p.database.startsWith('pgxpool')) ? code.overPool : undefined
+    if (overPool) {
+      const at = pools.findIndex((p) => p.database.startsWith('pgxpool'))
+      const why = fromDefault(`database/sql over this pool (stdlib.OpenDBFromPool at ${overPool.file}:${overPool.line}) takes its connections from it: its SetMaxOpenConns opens none of its own`, OPEN_FROM_POOL)
+      pools[at] = {...pools[at], pool: {...pools[at].pool, via: [...(pools[at].pool.via ?? []), why]}}
+    }
+
     const popUnread = popUncapped.find((p) => p.unread)?.unread
-    const cap = popUnread ? {unread: popUnread} : setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
+    const cap = sequential || overPool ? {} : popUnread ? {unread: popUnread} : setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     // SetMaxOpenConns(n) with n <= 0 (a config field left 0) sets no cap: "If n <= 0, then there is no limit" (sql.go).
     const uncapped = cap.value && cap.value.value <= 0 ? cap.value : undefined
     if (cap.value && !uncapped) {
       const lib = sqlOpen?.lib ?? 'database/sql'
       pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: goServer(ctx, sqlOpen?.value)})
-    } else if (sqlOpen || uncapped || (pools.length === 0 && (code.maxOpen.length === 0 || cap.unread))) {
+    } else if (!sequential && !overPool && (sqlOpen || uncapped || (pools.length === 0 && (code.maxOpen.length === 0 || cap.unread)))) {
       const where = sqlOpen
         ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})`
         : driverOnly
