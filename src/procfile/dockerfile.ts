@@ -280,8 +280,10 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             // a wildcard); matched against the repository by readImage (container.ts expandGlobCopies).
             if (!earlier && !from.startsWith('..')) stage.copies.push({from, glob: true, into: true, line: ins.line, to})
           } else if (!from.startsWith('..')) {
-            // `into` only because DEST is the WORKDIR (one source, no trailing slash): a folder source lands at DEST itself (copiedBy).
-            const toWorkdir = into && !folder && to === stage.workdir && sources.length === 1 && !dest.endsWith('/')
+            // `into` only because DEST is the WORKDIR, written out as its path (`COPY api /app/api` in WORKDIR /app/api; one
+            // source, no trailing slash): a folder source lands at DEST itself (copiedBy). `COPY Cargo.lock .` is not one: `.` says
+            // nothing of the source, and a file put into the WORKDIR (its usual meaning) does not make the WORKDIR that file.
+            const toWorkdir = into && !folder && to === stage.workdir && sources.length === 1 && !dest.endsWith('/') && dest !== '.'
             stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to, ...(toWorkdir ? {toWorkdir: true as const} : {})})
           }
         }

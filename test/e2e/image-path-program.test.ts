@@ -161,6 +161,20 @@ describe('a binary of a Cargo workspace member, run by its bare name', () => {
     expect(r.type('web')).toMatchObject({connections: 6, server: 'rust'})
   })
 
+  it('a crate built from files and folders copied one by one into the WORKDIR (`COPY Cargo.lock .`, `COPY src src`), `COPY --from=build /app/target/release/ledger .`: 6', () => {
+    // rust-lang/bors's shape. `COPY Cargo.lock .` puts the file into /app; it does not make /app the file, so the binary is
+    // the package's own build output. Before: "Cargo.lock/target/release/ledger" was not in the app, 1*.
+    const files = workspace('')
+    const crate = {
+      'Cargo.toml': files['crates/ledger/Cargo.toml'].replace('name = "ledger"', 'name = "ledger"\ndefault-run = "ledger"'),
+      'Cargo.lock': '# generated\nversion = 4\n',
+      'src/main.rs': files['crates/ledger/src/main.rs'],
+    }
+    const dockerfile = ['FROM rust:1.85 AS build', 'WORKDIR /app', 'COPY Cargo.toml .', 'COPY Cargo.lock .', 'COPY src src', 'RUN cargo build --release', '', 'FROM ubuntu:24.04 AS runtime', 'WORKDIR /', 'COPY --from=build /app/target/release/ledger .', 'ENTRYPOINT ["./ledger"]', ''].join('\n')
+    const r = planJson(join(app({...crate, Dockerfile: dockerfile}), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 6, server: 'rust'})
+  })
+
   it('run by an entrypoint script (`exec gosu "$UID:$GID" /app/ledger "$@"`) after `cargo build --release -p ledger`: crates/ledger, 6', () => {
     // lldap/lldap's shape (server/Cargo.toml `name = "lldap"` in a workspace). Before: "ledger" unknown, 1*.
     const dockerfile = ['FROM rust:1.85 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release -p ledger -p migrate', '', 'FROM alpine:3.21', 'WORKDIR /app', 'COPY --from=builder /app/target/release/ledger /app/target/release/migrate ./', 'COPY docker-entrypoint.sh ./', 'ENTRYPOINT ["/app/docker-entrypoint.sh"]', 'CMD ["run"]', ''].join('\n')

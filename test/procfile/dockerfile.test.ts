@@ -93,11 +93,12 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
     expect(r.folder).toBeUndefined()
     expect(image('FROM x\nCOPY / /srv\nWORKDIR /srv/api\n').folder).toBe('api')
-    // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it (toWorkdir: were run/app.js a folder, its
-    // contents would land in /app itself).
-    expect(image('FROM x\nWORKDIR /app\nCOPY run/app.js .\nCOPY run/lib ./lib\n').stage.copies).toEqual([
-      {from: 'run/app.js', into: true, line: 3, to: '/app', toWorkdir: true},
+    // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it; `.` says nothing of whether the source is a
+    // folder. A DEST written out as the WORKDIR's path (`COPY run /app`) is read as the folder filling it (toWorkdir).
+    expect(image('FROM x\nWORKDIR /app\nCOPY run/app.js .\nCOPY run/lib ./lib\nCOPY run /app\n').stage.copies).toEqual([
+      {from: 'run/app.js', into: true, line: 3, to: '/app'},
       {from: 'run/lib', into: false, line: 4, to: '/app/lib'},
+      {from: 'run', into: true, line: 5, to: '/app', toWorkdir: true},
     ])
   })
 
