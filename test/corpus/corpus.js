@@ -4,7 +4,8 @@
 // committed), in a standard formation: every Procfile type 1 standard-1x dyno. Writes
 // test/corpus/summary.md and summary.json: per app the exit code, exit 3 / stack traces, hangs,
 // files reported unparsable, unknown commands, assumed numbers and why, unknown-config-value
-// diagnostics and wall time, and totals per language. See test/corpus/README.md.
+// diagnostics and wall time, totals per language, and how the totals compare with the apps counted
+// by hand (hand.json). See test/corpus/README.md.
 //
 //   npm run corpus                       every app in apps.json
 //   npm run corpus -- --only owner/name  those apps only; prints their details, writes nothing
@@ -35,6 +36,10 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const apps = JSON.parse(readFileSync(join(here, 'apps.json'), 'utf8'))
+// Totals worked out by hand from the apps' files and the frameworks' source, in the corpus's formation (each type on one
+// standard-1x dyno), by the audits that brought the apps in: a total that moves away from one is a regression or a hand
+// count to re-derive, never silent.
+const hand = new Map(JSON.parse(readFileSync(join(here, 'hand.json'), 'utf8')).map((h) => [`${h.repo}@${h.root ?? '.'}`, h]))
 const selected = only.length > 0 ? apps.filter((a) => only.includes(a.repo)) : apps
 if (only.length > 0 && selected.length < only.length) {
   const missing = only.filter((o) => !apps.some((a) => a.repo === o))
@@ -48,6 +53,11 @@ const started = process.hrtime.bigint()
 const results = await runAll(selected)
 const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9
 
+for (const r of results) {
+  const h = hand.get(`${r.repo}@${r.root}`)
+  if (h && r.present) r.hand = {agrees: r.total === h.total, by: h.by, total: h.total}
+}
+
 if (only.length > 0) {
   console.log(JSON.stringify(results, null, 2))
 } else {
@@ -59,7 +69,8 @@ if (only.length > 0) {
     `corpus: ${t.present}/${t.apps} apps present, ${wallSeconds.toFixed(1)} s with ${jobs} jobs; ` +
       `exit 0/1/2/3: ${t.exit0}/${t.exit1}/${t.exit2}/${t.exit3}, hangs ${t.hangs}, stack traces ${t.stackTraces}, ` +
       `unparsable files ${t.unparsableFiles}, unknown commands ${t.unknownCommands} (+ ${t.unknownNotServers} clocks and helpers), ` +
-      `unknown-config-value ${t.unknownConfigValues}, assumed values ${t.assumptions}. ` +
+      `unknown-config-value ${t.unknownConfigValues}, assumed values ${t.assumptions}; ` +
+      `counted by hand ${t.hand}: the same total ${t.handAgree}. ` +
       `Wrote test/corpus/summary.md and summary.json`,
   )
 }
@@ -270,6 +281,8 @@ function summarize(results, wall) {
       apps: rs.length,
       assumptions: sum(ran, (r) => r.assumptions?.length ?? 0),
       exit0: ran.filter((r) => r.exit === 0).length,
+      hand: ran.filter((r) => r.hand).length,
+      handAgree: ran.filter((r) => r.hand?.agrees).length,
       exit1: ran.filter((r) => r.exit === 1).length,
       exit2: ran.filter((r) => r.exit === 2).length,
       exit3: ran.filter((r) => r.exit === 3).length,
@@ -316,12 +329,12 @@ function renderMarkdown(s) {
     '',
     '## Totals per language',
     '',
-    '| language | apps | present | exit 0 | exit 1 | exit 2 | exit 3 | hangs | stack traces | unparsable files | unknown commands | unknown clocks and helpers | unknown-config-value | assumed values | seconds (sum) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| language | apps | present | exit 0 | exit 1 | exit 2 | exit 3 | hangs | stack traces | unparsable files | unknown commands | unknown clocks and helpers | unknown-config-value | assumed values | counted by hand | same total as by hand | seconds (sum) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   )
   for (const [l, t] of Object.entries(s.totals)) {
     lines.push(
-      `| ${l} | ${t.apps} | ${t.present} | ${t.exit0} | ${t.exit1} | ${t.exit2} | ${t.exit3} | ${t.hangs} | ${t.stackTraces} | ${t.unparsableFiles} | ${t.unknownCommands} | ${t.unknownNotServers} | ${t.unknownConfigValues} | ${t.assumptions} | ${t.seconds} |`,
+      `| ${l} | ${t.apps} | ${t.present} | ${t.exit0} | ${t.exit1} | ${t.exit2} | ${t.exit3} | ${t.hangs} | ${t.stackTraces} | ${t.unparsableFiles} | ${t.unknownCommands} | ${t.unknownNotServers} | ${t.unknownConfigValues} | ${t.assumptions} | ${t.hand} | ${t.handAgree} | ${t.seconds} |`,
     )
   }
 
@@ -342,6 +355,14 @@ function renderMarkdown(s) {
     lines.push(
       `| ${r.repo}${r.root === '.' ? '' : ` (${r.root})`} | ${r.language} | ${exit} | ${r.ms} | ${r.total ?? ''} | ${esc((r.types ?? []).join(', '))} | ${r.unparsable?.length ?? ''} | ${r.unknownCommands ? r.unknownCommands.filter((u) => !u.notServer).length : ''} | ${r.unknownConfigValues?.length ?? ''} | ${r.assumptions?.length ?? ''} |`,
     )
+  }
+
+  lines.push('', '## Totals that differ from the count by hand (hand.json)', '')
+  const differ = s.apps.filter((r) => r.hand && !r.hand.agrees)
+  if (differ.length === 0) lines.push('None.')
+  for (const r of differ) {
+    const starred = r.assumptions?.length > 0 ? ', assumptions in it' : ''
+    lines.push(`- ${r.repo}${r.root === '.' ? '' : ` (${r.root})`}: ${r.total ?? `exit ${r.exit}`}${starred}; by hand ${r.hand.total} (${r.hand.by})`)
   }
 
   const problems = s.apps.filter((r) => r.present && (r.exit !== 0 && r.exit !== 1))
