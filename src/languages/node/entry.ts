@@ -204,8 +204,12 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   if (prog === 'cross-env' || prog === 'dotenv') {
     // dotenv-cli: `dotenv -e .env -e .env.local -- node x` (its options take values: -e, -c, -v; `--` ends them).
     const dash = argv.indexOf('--')
-    const rest = prog === 'dotenv' ? (dash > 0 ? argv.slice(dash + 1) : argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !DOTENV_VALUE_FLAGS.has(all[i - 1] ?? ''))) : argv.slice(1)
-    const inner = nodeEntry(ctx, pkg, rest.filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+    // Only the wrapper's own words go: its options (dotenv) or assignments (cross-env) before the command. The command
+    // keeps its own options (`cross-env NODE_ENV=production node --require tsx/cjs node/server.ts` runs node/server.ts).
+    let at = 1
+    if (prog === 'dotenv' && dash > 0) at = dash + 1
+    else while (at < argv.length && (prog === 'dotenv' ? argv[at].startsWith('-') : /^\w+=/.test(argv[at]))) at += prog === 'dotenv' && DOTENV_VALUE_FLAGS.has(argv[at]) ? 2 : 1
+    const inner = nodeEntry(ctx, pkg, argv.slice(at), depth + 1)
     const set = prog === 'cross-env' ? argv.slice(1).findLast((a) => a.startsWith('NODE_PATH=')) : undefined
     const from = `${ctx.origin?.file ?? 'Procfile'}:${ctx.origin?.line ?? 1}`
     const assigned = prog === 'cross-env' ? argv.slice(1, argv.findIndex((a, i) => i > 0 && !/^\w+=/.test(a))).filter((a) => /^\w+=/.test(a)) : []
