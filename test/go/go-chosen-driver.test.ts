@@ -245,3 +245,45 @@ describe("Go: a URL var's code fallback", () => {
     expect(a.pools?.map((p) => [p.pool.value, p.server])).toEqual([[12, 'DATABASE_URL']])
   })
 })
+
+// A module function returning a variable a switch on an env var may change (`size := 10; switch os.Getenv("APP_TIER")
+// { case "large": size = 40 }; return size`): read as Go runs it.
+const TIER = {
+  'go.mod': 'module example.com/tier\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n',
+  'main.go': [
+    'package main',
+    '',
+    'import (',
+    '\t"database/sql"',
+    '\t"os"',
+    '',
+    '\t_ "github.com/lib/pq"',
+    ')',
+    '',
+    'func poolSize() int {',
+    '\tsize := 10',
+    '\tswitch os.Getenv("APP_TIER") {',
+    '\tcase "large":',
+    '\t\tsize = 40',
+    '\t}',
+    '\treturn size',
+    '}',
+    '',
+    'func main() {',
+    '\tdb, err := sql.Open("postgres", os.Getenv("DATABASE_URL"))',
+    '\tif err != nil {',
+    '\t\tpanic(err)',
+    '\t}',
+    '\tdb.SetMaxOpenConns(poolSize())',
+    '}',
+  ].join('\n'),
+}
+
+describe('Go: a value a switch on an env var gives in a module function', () => {
+  it('APP_TIER unset: no arm taken, the value before the switch (10); APP_TIER=large: 40', async () => {
+    const small = await run('bin/tier', TIER)
+    expect(small.threadsPerProcess.value).toBe(10)
+    expect(isAssumption(small.threadsPerProcess)).toBe(false)
+    expect((await run('bin/tier', TIER, {APP_TIER: 'large'})).threadsPerProcess.value).toBe(40)
+  })
+})

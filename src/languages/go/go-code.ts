@@ -405,7 +405,8 @@ export class GoFile {
    * A variable the function it is read in gives a value in the arms of a switch (`switch s { case "mysql": driver = MYSQL
    * … default: driver = MYSQL }`, photoview's DatabaseDriverFromEnv): the value of the arm the switch's tag picks — the
    * first case one of whose values equals it, else `default:` (Go spec, Expression switches); an unset variable's tag is
-   * "". Undefined when no switch of the function assigns it; unknown when the tag or the arm's value is not read.
+   * "". Undefined when no switch of the function assigns it, or the arm taken does not (the value before the switch);
+   * unknown when the tag is not read.
    */
   private switchChosen(n: TsNode): EvalValue | undefined {
     let fn: null | TsNode = n.parent
@@ -440,8 +441,9 @@ export class GoFile {
         const x = v ? this.evaluate(v) : undefined
         return x?.kind === 'known' && (x.value ?? '') === text
       })) ?? arms.find((c) => c.type === 'default_case')
+    // No arm taken, or one that leaves the variable alone (`fallthrough`): the value it had before the switch.
     const value = picked ? assigned(picked) : undefined
-    if (!picked || !value) return this.unknown(n, `the arm the switch at ${this.path}:${line(sw)} takes for ${JSON.stringify(text)} does not give \`${n.text}\` a value conncalc reads`, [tag])
+    if (!value) return undefined
     const v = this.evaluate(value)
     if (v?.kind !== 'known' || (v.value !== null && typeof v.value === 'object')) return v ?? this.unknown(value)
     return this.known(n, v.value, [where], [v, tag])
