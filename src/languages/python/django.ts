@@ -27,6 +27,9 @@ const HEROKU_SETTINGS = new Set(['django_heroku.settings', 'django_on_heroku.set
 const HEROKU_SETTINGS_TEXT = /\bdjango_(?:on_)?heroku\.settings\s*\(/
 // PostgresConnectionPool: maxsize = kwargs.pop('MAX_CONNS', 4), one pool per alias per process (base.py
 // connection_pools); get() waits once maxsize connections are out, so the greenlets and threads share them.
+// load_backend(backend_name): import_module("%s.base" % backend_name); ConnectionHandler.create_connection then builds
+// backend.DatabaseWrapper(db, alias).
+const LOAD_BACKEND = 'https://github.com/django/django/blob/main/django/db/utils.py'
 const GEVENTPOOL = 'https://github.com/jneight/django-db-geventpool/blob/master/django_db_geventpool/backends/postgresql_psycopg2/psycopg2_pool.py'
 
 /**
@@ -216,9 +219,63 @@ function localHostOf(db: EvalValue | undefined): {file: string; host: string; li
   return h && isLocalHost(h) ? {file: host.file, host: h, line: host.line} : undefined
 }
 
-const isPostgres = (db: EvalValue | undefined): boolean => {
+/**
+ * Whether an alias's ENGINE is PostgreSQL. A backend named for its database (django.db.backends.postgresql, postgis,
+ * django_prometheus.db.backends.mysql, …) is decided by its name. Any other is what Django loads, `import_module(ENGINE +
+ * ".base")` (load_backend), when that module is the app's own: what it imports (cla_backend's reports backend star-imports
+ * django.db.backends.postgresql_psycopg2.base and subclasses its DatabaseWrapper), followed through the app's modules it
+ * takes its DatabaseWrapper from. One conncalc cannot read (an installed package's, or a module importing neither kind)
+ * is counted as PostgreSQL, an assumption (`why`), said where it is set.
+ */
+async function engineKind(project: PythonProject, db: EvalValue | undefined): Promise<{postgres: boolean; via?: Source[]; why?: string}> {
   const engine = asString(entry(db, 'ENGINE'))
-  return engine === undefined || /postg|psycopg|cockroach/i.test(engine)
+  if (engine === undefined) return {postgres: true}
+  const named = (name: string): boolean | undefined =>
+    /postg|psycopg|cockroach|timescale|citus/i.test(name)
+      ? true
+      : /sqlite|spatialite|mysql|maria|oracle|mssql|sql_?server|pyodbc|mongo|djongo|clickhouse|salesforce|snowflake|spanner|ibm_db|firebird|redshift|duckdb|cassandra|dynamo|bigquery|databricks|trino|presto|hana|vertica|sybase|informix|(?:^|\.)dummy(?:$|\.)/i.test(name)
+        ? false
+        : undefined
+  const byName = named(engine)
+  if (byName !== undefined) return {postgres: byName}
+  const seen = new Set<string>()
+  // The imports of an app module, followed (three modules deep) into the app's modules it takes a DatabaseWrapper or * from.
+  const read = async (file: string, hops: number): Promise<{line: number; module: string; file: string}[] | undefined> => {
+    if (seen.has(file) || hops > 3) return undefined
+    seen.add(file)
+    const mod = await project.load(file)
+    if (!mod?.parsed) return undefined
+    const found: {line: number; module: string; file: string}[] = []
+    for (const imp of mod.imports) {
+      const kind = named(imp.module)
+      if (kind !== undefined && imp.level === 0) {
+        found.push({file, line: imp.line, module: imp.module})
+        continue
+      }
+
+      const wrapper = imp.names === '*' || imp.names.includes('DatabaseWrapper') || imp.names.includes('base')
+      const next = wrapper ? project.resolve(imp.module, imp.level, file) : undefined
+      if (next) append(found, (await read(next, hops + 1)) ?? [])
+    }
+
+    return found
+  }
+
+  const baseFile = project.resolve(`${engine}.base`)
+  const found = baseFile ? await read(baseFile, 0) : undefined
+  const kinds = new Set(found?.map((f) => named(f.module)))
+  if (found && found.length > 0 && kinds.size === 1) {
+    const postgres = kinds.has(true)
+    const first = found[0]
+    return {postgres, via: postgres ? [fromFile(first.file, first.line), fromDefault(`Django loads ENGINE's base module (${engine}.base, a module of the app) for the alias's DatabaseWrapper; it imports ${first.module}`, LOAD_BACKEND)] : undefined}
+  }
+
+  const why = !baseFile
+    ? `${engine}.base, the module Django loads for it, is not a file of the app (an installed package's backend conncalc does not know by name)`
+    : kinds.size > 1
+      ? `${baseFile} imports both PostgreSQL's and another database's backend or driver`
+      : `${baseFile} imports no database backend or driver conncalc knows`
+  return {postgres: true, why}
 }
 
 function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagnostics: Diagnostic[]): PoolEntry {
@@ -459,12 +516,27 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const primary = serverOf(dbs.value.entries.get('default'))
   const skipped: {alias: string; engine: string}[] = []
   for (const [alias, db] of dbs.value.entries) {
-    if (!isPostgres(db)) {
+    const kind = await engineKind(project, db)
+    if (!kind.postgres) {
       skipped.push({alias, engine: asString(entry(db, 'ENGINE')) ?? ''})
       continue
     }
 
-    const pe = poolEntry(alias, db, threads, diagnostics)
+    const read = poolEntry(alias, db, threads, diagnostics)
+    const engineAt = entry(db, 'ENGINE')
+    if (kind.why && engineAt) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: engineAt.file,
+        fix: `if that backend connects to another database, give the process type's numbers without this alias: --assume TYPE=PROCESSES:THREADS:POOL`,
+        line: engineAt.line,
+        message: `DATABASES["${alias}"] ENGINE is ${asString(engineAt)}, a backend conncalc cannot tell the database of: ${kind.why}; counted as PostgreSQL`,
+        severity: 'warning',
+      })
+    }
+
+    const said = kind.why ? [assumed(`DATABASES["${alias}"] ENGINE ${asString(engineAt)} is taken as PostgreSQL: ${kind.why}`)] : (kind.via ?? [])
+    const pe = said.length > 0 ? {...read, pool: {...read.pool, via: [...(read.pool.via ?? []), ...said]}} : read
     // An alias added only under an `if` conncalc cannot decide: counted as if it runs, an assumption.
     const arm = dbs.value.armed?.get(alias)
     // arm.cond is the undecided `if`'s own condition; a later arm (elif/else) runs only when it does not hold.
