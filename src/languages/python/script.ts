@@ -65,9 +65,11 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
     // the ini names (an installed package's, or the app's own Pyramid main()) and the settings it passes are not read here,
     // so its pools are not known: the per-thread count is an assumption, said (Kinto/kinto-heroku: storage and cache
     // engines of their own).
-    const paste = read.flatMap((m) => m.calls.filter((c) => /^(paste\.deploy\.(loadwsgi\.)?loadapp|pyramid\.paster\.get_app)$/.test(c.callee)).map((c) => ({c, m})))[0]
+    // pserve run from code (server-in-code.ts) loads the ini's [app:main] the same way.
+    const paste = read.flatMap((m) => m.calls.filter((c) => /^(paste\.deploy\.(loadwsgi\.)?loadapp|pyramid\.paster\.get_app|pyramid\.scripts\.pserve\.(main|PServeCommand))$/.test(c.callee)).map((c) => ({c, m})))[0]
     if (paste && typeof started.threads === 'object' && 'value' in started.threads && 'source' in started.threads) {
-      const why = `${paste.m.file}:${paste.c.line} builds the WSGI app with ${paste.c.callee.split('.').pop()}() from an ini file, which conncalc does not read (the app factory it names and the database settings it gives it): its pools are not known; one connection per ${started.server} thread assumed`
+      const built = paste.c.callee.includes('.pserve.') ? "runs pserve, which builds the WSGI app from the ini file's [app:main]; conncalc does not read the app factory it names or the database settings it gives it" : `builds the WSGI app with ${paste.c.callee.split('.').pop()}() from an ini file, which conncalc does not read (the app factory it names and the database settings it gives it)`
+      const why = `${paste.m.file}:${paste.c.line} ${built}: its pools are not known; one connection per ${started.server} thread assumed`
       started.diagnostics.push({code: 'unknown-config-value', file: paste.m.file, fix: `say how many connections each process holds: --assume ${ctx.processType}=1:THREADS:POOL`, line: paste.c.line, message: `${ctx.processType}: ${why}`, processType: ctx.processType, severity: 'warning'})
       started.threads = sourced(started.threads.value, assumed(why), [started.threads.source, ...(started.threads.via ?? [])])
     }

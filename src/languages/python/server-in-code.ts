@@ -25,6 +25,8 @@
  * - gevent.pywsgi.WSGIServer(listener, app, spawn=…).serve_forever(): one process serving each
  *   connection on a greenlet of its own; `spawn` an integer or a gevent.pool.Pool(N) caps them
  *   at N, the default 'default' spawns one per connection with no limit (gevent/baseserver.py).
+ * - Pyramid's pserve run from code, `pyramid.scripts.pserve.main(argv=["pserve", "app.ini", "name=value"])` (a console
+ *   script such as `kinto start`): the server the ini's `[server:main]` names (pasteini.ts).
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -65,7 +67,8 @@ const DAPHNE_SERVER = new Set(['daphne.server.Server', 'daphne.cli.CommandLineIn
 const HYPERCORN_SERVE = new Set(['hypercorn.asyncio.serve', 'hypercorn.trio.serve'])
 const WAITRESS_SERVE = new Set(['waitress.serve'])
 const GEVENT_WSGI = new Set(['gevent.pywsgi.WSGIServer', 'gevent.wsgi.WSGIServer'])
-const ALL = [UVICORN_RUN, UVICORN_SERVER, DAPHNE_SERVER, HYPERCORN_SERVE, WAITRESS_SERVE, GEVENT_WSGI]
+const PSERVE = new Set(['pyramid.scripts.pserve.main', 'pyramid.scripts.pserve.PServeCommand'])
+const ALL = [UVICORN_RUN, UVICORN_SERVER, DAPHNE_SERVER, HYPERCORN_SERVE, WAITRESS_SERVE, GEVENT_WSGI, PSERVE]
 const GUNICORN_BASES = new Set(['gunicorn.app.base.BaseApplication', 'gunicorn.app.base.Application'])
 
 /** The class a call constructs, when it is one of the app's subclasses of gunicorn's BaseApplication. */
@@ -172,6 +175,13 @@ export async function serverInCode(module: PyModule, ctx: AnalyzerContext, proje
   const c = module.calls.find((call) => ALL.some((s) => s.has(call.callee)))
   if (!c) return undefined
   if (GEVENT_WSGI.has(c.callee)) return geventInCode(module, ctx, c)
+  if (PSERVE.has(c.callee)) {
+    const argv = c.kwargs.argv ?? c.args[0]
+    const list = argv?.kind === 'known' && typeof argv.value === 'object' && argv.value !== null && !Array.isArray(argv.value) && argv.value.kind === 'list' ? argv.value.items : undefined
+    const words = list?.map((w) => (w.kind === 'known' && typeof w.value === 'string' ? w.value : undefined))
+    return (await import('./pasteini.js')).pserveServer(ctx, words, {file: module.file, line: c.line, what: `${c.callee}() at ${module.file}:${c.line}`})
+  }
+
   const {file} = module
   const at = `${c.callee}() at ${file}:${c.line}`
   if (UVICORN_RUN.has(c.callee)) {
