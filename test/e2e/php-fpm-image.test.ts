@@ -21,6 +21,8 @@
  *     daemonize defaults to yes (php-src php-fpm.conf.in), so PHP-FPM forks away and the worker runs beside it, 6 + 1 = 7
  *     (before: 1*, php-fpm82 taken as finished, php82 unknown); with `daemonize = no` copied in: 6, the worker never runs.
  *   FROM acme/php-nginx:2 (an image whose config conncalc cannot see), CMD php-fpm: 5, starred and warned.
+ *   FROM another unseen base with a pool file copied into /usr/local/etc/php-fpm.d ([www] 15): 15, starred (the official
+ *     layout assumed: php-fpm.conf includes php-fpm.d/*.conf); with a second pool [api] 3: 18.
  *   The same php-fpm on a buildpack dyno (Procfile `web: heroku-php-nginx public/`): still autotune's 4.
  */
 import {readFileSync} from 'node:fs'
@@ -191,6 +193,19 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     const r = app1(['FROM acme/php-nginx:2', 'WORKDIR /app', 'COPY . .', 'CMD ["php-fpm"]', ''].join('\n'))
     expect(procs(r)).toMatchObject({assumed: true, value: 5})
     expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', message: expect.stringContaining('acme/php-nginx:2'), severity: 'warning'}))
+  })
+
+  // pelican-dev/panel's shape: FROM its own base image (built elsewhere FROM php:*-fpm-alpine), a pool file copied into
+  // /usr/local/etc/php-fpm.d that overrides [www]: read as the official image's layout would load it, 15, starred.
+  // A second pool ([api], 3) beside it keeps the assumed shipped www.conf's [www] overridden: 15 + 3 = 18.
+  it('FROM an image conncalc cannot see, a pool file copied into php-fpm.d overriding [www] (max_children 15): 15, starred and warned; with a second pool [api] 3: 18', () => {
+    const dockerfile = (...copies: string[]) => ['FROM registry.local/base-php:8.5', 'WORKDIR /var/www/html', 'COPY . .', ...copies, 'CMD ["php-fpm", "-F"]', ''].join('\n')
+    const pool = {'docker/php/app-pool.conf': '[www]\npm = dynamic\npm.max_children = 15\npm.start_servers = 4\n'}
+    const r = app1(dockerfile('COPY docker/php/app-pool.conf /usr/local/etc/php-fpm.d/zz-app.conf'), pool)
+    expect(procs(r)).toMatchObject({assumed: true, value: 15})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', message: expect.stringContaining('registry.local/base-php:8.5'), severity: 'warning'}))
+    const two = app1(dockerfile('COPY docker/php/app-pool.conf /usr/local/etc/php-fpm.d/zz-app.conf', 'COPY docker/php/api.conf /usr/local/etc/php-fpm.d/api.conf'), {...pool, 'docker/php/api.conf': '[api]\npm = ondemand\npm.max_children = 3\n'})
+    expect(procs(two)).toMatchObject({assumed: true, value: 18})
   })
 
   it('on a buildpack dyno heroku-php-nginx is still sized by autotune: 4 on a Standard-1X', () => {

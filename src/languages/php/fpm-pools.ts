@@ -79,21 +79,18 @@ function layoutOf(prog: string, image: ImageFiles): Layout | undefined {
   // An image built on another base that puts its own files in the official layout is read in that layout (the base's own files unknown).
   const inLayout = image.copies.some((c) => c.to.startsWith('/usr/local/etc/php-fpm')) || image.written.some((w) => w.abs.startsWith('/usr/local/etc/php-fpm'))
   if (!official && !inLayout) return undefined
+  return {conf: '/usr/local/etc/php-fpm.conf', defaults: official ? officialDefaults() : new Map(), prefix: '/usr/local', ref: DOCKER_PHP, what: `the ${image.baseImage} image`}
+}
+
+/** The files the official php:*-fpm image ships in /usr/local/etc (its Dockerfile template, DOCKER_PHP). */
+function officialDefaults(): Map<string, string> {
   const dir = '/usr/local/etc/php-fpm.d'
-  return {
-    conf: '/usr/local/etc/php-fpm.conf',
-    defaults: official
-      ? new Map([
-          ['/usr/local/etc/php-fpm.conf', '[global]\ninclude=etc/php-fpm.d/*.conf\n'],
-          [`${dir}/docker.conf`, '[global]\nerror_log = /proc/self/fd/2\n[www]\nclear_env = no\ncatch_workers_output = yes\n'],
-          [`${dir}/www.conf`, WWW_DEFAULT],
-          [`${dir}/zz-docker.conf`, '[global]\ndaemonize = no\n[www]\nlisten = 9000\n'],
-        ])
-      : new Map(),
-    prefix: '/usr/local',
-    ref: DOCKER_PHP,
-    what: `the ${image.baseImage} image`,
-  }
+  return new Map([
+    ['/usr/local/etc/php-fpm.conf', '[global]\ninclude=etc/php-fpm.d/*.conf\n'],
+    [`${dir}/docker.conf`, '[global]\nerror_log = /proc/self/fd/2\n[www]\nclear_env = no\ncatch_workers_output = yes\n'],
+    [`${dir}/www.conf`, WWW_DEFAULT],
+    [`${dir}/zz-docker.conf`, '[global]\ndaemonize = no\n[www]\nlisten = 9000\n'],
+  ])
 }
 
 /** `-y FILE` / `--fpm-config FILE` and `-p DIR` / `--prefix DIR` of a php-fpm command. */
@@ -174,6 +171,18 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
   }
 
   if (!layout && !opts.conf) return guess(`PHP-FPM's config is in the ${image.baseImage} image, which conncalc cannot read`)
+  // Another base whose php-fpm.conf the image does not replace, while the app copies pool files into the official layout's
+  // /usr/local/etc/php-fpm.d (a base image the app builds FROM php:*-fpm elsewhere): read as the official image's, with
+  // its www.conf under the app's files, assumed and said (the copies only take effect if the base includes that folder).
+  const baseLayout = layout && layout.defaults.size === 0 && !opts.conf && prog === 'php-fpm' && !imageFile(image, files, layout.conf) && imageFolderFiles(image, files, '/usr/local/etc/php-fpm.d').length > 0
+  const layoutGuess = baseLayout
+    ? `PHP-FPM's main config ${layout.conf} comes from the ${image.baseImage} image, which conncalc cannot read; the pool files the image copies into /usr/local/etc/php-fpm.d are read as the official php:*-fpm image would (its php-fpm.conf includes php-fpm.d/*.conf, its www.conf has pm.max_children = 5)`
+    : undefined
+  if (baseLayout) {
+    layout.defaults = officialDefaults()
+    diagnostics.push({code: 'unknown-config-value', file: image.dockerfile, fix: `if the base image's PHP-FPM differs, give the workers: --assume ${ctx.processType}=PROCESSES:1:1`, line: image.line, message: `${ctx.processType}: ${layoutGuess}`, processType: ctx.processType, severity: 'warning'})
+  }
+
   const prefix = opts.prefix ?? layout?.prefix ?? '/usr/local'
   const pools = new Map<string, Pool>()
   const unknown: {line: number; path: string; why: string}[] = []
@@ -298,6 +307,7 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
   }
 
   via.push(...edits)
+  if (layoutGuess) via.push(assumed(layoutGuess))
   for (const u of unknown) via.push(assumed(u.why))
   const [first] = pools.values()
   const source = pools.size === 1 && !first.shipped ? fromFile(first.path, first.line) : fromDefault(`PHP-FPM in ${image.dockerfile}'s image: ${[...pools].map(([n, p]) => `[${n}] ${p.raw}`).join(' + ')} workers (pm.max_children)`, FPM_DOCS)
