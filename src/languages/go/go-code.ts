@@ -1312,7 +1312,6 @@ function structFieldTags(files: GoIndex['files'], type: string, name: string): M
   return new Map()
 }
 
-/** The `return` statements of a function's own body (not of the function literals inside it). */
 /**
  * A function body of two statements, `if L OP R { return A }` then `return B` (a default for an unset or zero setting:
  * `if c.MaxOpen <= 0 { return DefaultMaxOpen }; return c.MaxOpen`), with OP a comparison: its parts, else undefined.
@@ -1339,6 +1338,7 @@ function defaultedReturn(decl: TsNode): undefined | {at: TsNode; left: TsNode; o
   return {at: first, left, op, otherwise, right, then}
 }
 
+/** The `return` statements of a function's own body (not of the function literals inside it). */
 function returnsOf(decl: TsNode): TsNode[] {
   const out: TsNode[] = []
   const stack: TsNode[] = [decl.childForFieldName('body')!].filter(Boolean)
