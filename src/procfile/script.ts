@@ -809,6 +809,16 @@ class ScriptReader {
       case 'c_style_for_statement': {
         // `while true; do worker; done` keeps restarting its body: the body is what runs.
         const body = node.childForFieldName('body')
+        // A `while` whose condition is false on entry (an `until`'s true) never runs its body: the argument-parsing loop
+        // `while [[ "$#" -gt 0 ]]; do case $1 in … *) exit 1 ;; esac; shift; done` of a script given no arguments.
+        const condition = node.type === 'while_statement' || node.type === 'until_statement' ? node.childForFieldName('condition') : null
+        if (condition && !state.loop) {
+          // tree-sitter-bash parses `until` as a while_statement whose first token is `until`.
+          const until = node.type === 'until_statement' || node.children[0]?.type === 'until'
+          const value = isTest(condition) ? this.testOf(condition, state) : this.test(condition, state)
+          if (value === until) return
+        }
+
         if (body) await this.loop(node, body, state, ctx, bg)
         return
       }
@@ -1986,7 +1996,8 @@ class ScriptReader {
 
       case 'binary_expression': {
         const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)]
-        const op = node.children.find((c) => !c.isNamed)?.text
+        // `-gt`, `-eq`, … are a named test_operator node in tree-sitter-bash; `=`, `&&`, … unnamed tokens.
+        const op = node.children.find((c) => !c.isNamed || c.type === 'test_operator')?.text
         if (!left || !right) return undefined
         if (op === '&&' || op === '-a' || op === '||' || op === '-o') {
           const a = this.test(left, state)
@@ -2002,6 +2013,12 @@ class ScriptReader {
         const equal = right.type === 'string' || right.type === 'raw_string' ? a === b : globMatch(b, a)
         if (op === '=' || op === '==') return equal
         if (op === '!=') return !equal
+        // `[ "$#" -gt 0 ]`, `[[ $N -le 3 ]]`: integer comparisons, decided when both sides are whole numbers (test(1)).
+        if (/^-(eq|ne|lt|le|gt|ge)$/.test(op ?? '') && /^\s*-?\d+\s*$/.test(a) && /^\s*-?\d+\s*$/.test(b)) {
+          const [x, y] = [Number(a), Number(b)]
+          return op === '-eq' ? x === y : op === '-ne' ? x !== y : op === '-lt' ? x < y : op === '-le' ? x <= y : op === '-gt' ? x > y : x >= y
+        }
+
         return undefined
       }
 

@@ -593,3 +593,32 @@ describe('followCommand: what stays up', () => {
     expect(unknown.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'run.sh', line: 1, message: 'web: `for (( i=0; i<$WORKERS; i++ )); do` runs its body a number of times that cannot be read here (WORKERS has no value here); each job it starts in the background is counted once'})])
   })
 })
+
+describe('followCommand: loops whose condition is decided on entry, integer tests', () => {
+  // Zipstack/unstract backend/entrypoint.sh: an argument-parsing loop whose catch-all arm exits, then gunicorn.
+  const parse = '#!/bin/bash\nmigrate=false\nwhile [[ "$#" -gt 0 ]]; do\n    case $1 in\n        --migrate) migrate=true ;;\n        *) echo "Unknown argument: $1"; exit 1 ;;\n    esac\n    shift\ndone\nif [ "$migrate" = true ]; then\n    python manage.py migrate\nfi\ngunicorn --workers 2 --threads 2 backend.wsgi:application\n'
+
+  it('with no arguments `while [[ "$#" -gt 0 ]]` never runs its body: its `exit 1` arm is not a way out', async () => {
+    const r = (await follow('./entrypoint.sh', {'entrypoint.sh': parse}))!
+    expect(r.argvs).toEqual(['gunicorn --workers 2 --threads 2 backend.wsgi:application'])
+    expect(r.processes[0].command.preCommands ?? []).toEqual([])
+    expect(r.processes[0].assumptions).toEqual([])
+    expect(r.diagnostics).toEqual([])
+  })
+
+  it('an `until` whose condition already holds never runs its body; `while true` still runs it', async () => {
+    const until = (await follow('./run.sh', {'run.sh': '#!/bin/sh\nuntil [ 1 -le 2 ]; do\n  exit 1\ndone\nexec gunicorn app\n'}))!
+    expect(until.argvs).toEqual(['gunicorn app'])
+    const forever = (await follow('./run.sh', {'run.sh': '#!/bin/sh\nwhile true; do\n  celery -A app worker\ndone\n'}))!
+    expect(forever.argvs).toEqual(['celery -A app worker'])
+  })
+
+  it('integer tests (-eq -ne -lt -le -gt -ge) are decided when both sides are whole numbers, else left undecided', async () => {
+    const files = {'run.sh': '#!/bin/bash\nif [ "$WORKERS" -ge 4 ]; then\n  exec gunicorn -w "$WORKERS" big:app\nelse\n  exec gunicorn -w 1 small:app\nfi\n'}
+    expect((await follow('./run.sh', files, {WORKERS: '4'}))!.argvs).toEqual(['gunicorn -w 4 big:app'])
+    expect((await follow('./run.sh', files, {WORKERS: '3'}))!.argvs).toEqual(['gunicorn -w 1 small:app'])
+    const unset = (await follow('./run.sh', files))!
+    expect(unset.processes[0].assumptions).toHaveLength(1)
+    expect(unset.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'run.sh', line: 2})])
+  })
+})
