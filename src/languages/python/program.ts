@@ -46,6 +46,9 @@ export function pythonProgram(argv: readonly string[]): {args: string[]; name: s
 export function manageInvocation(argv: readonly string[]): {args: string[]; command: string; script?: string} | undefined {
   const {args, name} = pythonProgram(argv)
   if (name === 'django-admin' && args[0]) return {args: args.slice(1), command: args[0]}
+  // `python -m manage runserver` (djangoproject.com's Makefile): Python runs manage.py of the working folder as __main__.
+  const m = argv.findIndex((a, k) => a === '-m' && argv[k + 1] === 'manage' && k > 0 && isPythonName(programName(argv[k - 1])))
+  if (m !== -1 && argv[m + 2]) return {args: argv.slice(m + 3), command: argv[m + 2], script: 'manage.py'}
   const i = argv.findIndex((a) => a === 'manage.py' || a.endsWith('/manage.py'))
   if (i === -1 || !argv[i + 1] || (i > 0 && !argv.slice(0, i).some((a) => /^python/.test(programName(a))))) return undefined
   // `python /app/manage.py …` (the platform's app root, as the Procfile's own /app paths are): the app's manage.py.
