@@ -352,8 +352,16 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   }
 
   const inside = repoFolder(stage)
-  const command = nodeImageEntrypoint(stage, imageCommand(stage), file.path, diagnostics) ?? baseCommand(stage, file.path, diagnostics)
-  const cwd = inside === undefined ? (copiedFolder(stage, context, files, command?.command) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
+  let command = nodeImageEntrypoint(stage, imageCommand(stage), file.path, diagnostics) ?? baseCommand(stage, file.path, diagnostics)
+  let cwd = inside === undefined ? (copiedFolder(stage, context, files, command?.command) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
+  // A WORKDIR in a folder the build makes (copiedFolder): the command runs from the nearest repository folder above it
+  // after a `cd` into the rest, which the server's analyzer reads as a Procfile's `cd packages/api/dist && node index.js`.
+  const made = command && cwd !== '' ? builtBelow(files, cwd) : undefined
+  if (made) {
+    cwd = made.dir
+    command = {...command!, command: `cd ${made.rest} && ${command!.command}`}
+  }
+
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const written = writtenScripts(stage, file.path, command, diagnostics)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
@@ -453,7 +461,13 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader, co
     if (c.whenPresent || !(stage.workdir === c.to || stage.workdir.startsWith(`${c.to}/`))) continue
     const from = posix.join(context, c.from)
     const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
-    if (!files.folders(parent).includes(posix.basename(from))) continue
+    // A folder a builder stage made inside a repository folder, copied to a path of its own (`COPY --from=builder
+    // /app/apps/api/dist ./apps/api/dist`, then `WORKDIR /app/apps/api/dist` and `node main.js`: refly-ai/refly): the
+    // command runs in that build output, read from its package's sources as a missing dist/ is. Not a copy into a folder
+    // (`COPY --from=builder /app/dist ./` beside the package.json it copies too), nor one whose parent the repository lacks
+    // (cargo's target/release).
+    const built = c.fromStage && !c.into && (parent === '' || files.folders(posix.dirname(parent) === '.' ? '' : posix.dirname(parent)).includes(posix.basename(parent)))
+    if (!files.folders(parent).includes(posix.basename(from)) && !built) continue
     return posix.join(from, posix.relative(c.to, stage.workdir))
   }
 
@@ -502,6 +516,15 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
   const [best, second] = [...parents.entries()].sort((a, b) => b[1] - a[1])
   if (best && best[1] * 2 > total) return best[0]
   return best && second && best[1] === second[1] && runs !== undefined && parents.get(runs) === best[1] ? runs : undefined
+}
+
+/** A folder `dir` of the repository that is not there (a build output): the nearest folder above it that is, and the rest. */
+function builtBelow(files: FileReader, dir: string): {dir: string; rest: string} | undefined {
+  const isFolder = (d: string): boolean => files.folders(posix.dirname(d) === '.' ? '' : posix.dirname(d)).includes(posix.basename(d))
+  if (isFolder(dir)) return undefined
+  let above = dir
+  while (above !== '' && !isFolder(above)) above = posix.dirname(above) === '.' ? '' : posix.dirname(above)
+  return {dir: above, rest: posix.relative(above || '.', dir)}
 }
 
 /** The words of an image command (a JSON-array CMD as written, or a shell line): enough to see which files it names. */

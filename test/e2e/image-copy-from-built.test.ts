@@ -11,6 +11,11 @@
  *   /app/packages/api/src/`), builds, and the final stage copies `/app/packages/api/dist/` to /app/dist/ and runs `node
  *   /app/dist/index.js`. /app/packages/api mirrors packages/api, so that is packages/api/dist/index.js, which the
  *   package's `ncc build src/start.js` writes: knex pool max 7. Was: the copy dropped, dist/index.js not found, 1*.
+ * - refly-ai/refly's apps/api/Dockerfile: the builder copies the repository (`COPY . .`) and builds apps/api; the final
+ *   stage copies `/app/apps/api/dist` to ./apps/api/dist, sets `WORKDIR /app/apps/api/dist` and runs `node main.js`.
+ *   The command runs in the package's build output, which is not in the repository: read as `cd dist && node main.js`
+ *   from apps/api, whose tsconfig outDir maps dist/main.js back to src/main.ts (pg Pool max 7). Was: the folder not found,
+ *   the command read from the repository root: main.js not in the app, 1*.
  */
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -79,5 +84,39 @@ describe('COPY --from of what the builder made', () => {
       'yarn.lock': '',
     })
     expect(plan(dir, 'packages/api/Dockerfile').type('web')).toMatchObject({connections: 7, server: 'node'})
+  })
+
+  const workdirInDist = (workdir: string, cmd: string) =>
+    app({
+      Dockerfile: [
+        'FROM node:20 AS builder',
+        'WORKDIR /app',
+        'COPY package.json ./',
+        'COPY apps/api/package.json ./apps/api/',
+        'COPY . .',
+        'RUN npm ci && npm run build --workspace @x/api',
+        'FROM node:20-slim AS production',
+        'WORKDIR /app',
+        'COPY --from=builder /app/apps/api/dist ./apps/api/dist',
+        'COPY --from=builder /app/apps/api/package.json ./apps/api/package.json',
+        'COPY --from=builder /app/node_modules ./node_modules',
+        `WORKDIR ${workdir}`,
+        `CMD ${cmd}`,
+      ].join('\n'),
+      'apps/api/package.json': JSON.stringify({dependencies: {pg: '^8.11.0'}, devDependencies: {typescript: '^5.4.0'}, name: '@x/api', scripts: {build: 'tsc', start: 'node dist/main.js'}}),
+      'apps/api/src/main.ts': "import {Pool} from 'pg'\nconst pool = new Pool({connectionString: process.env.DATABASE_URL, max: 7})\nrequire('node:http').createServer(async (req: unknown, res: {end(s: string): void}) => res.end(JSON.stringify((await pool.query('select 1')).rows))).listen(process.env.PORT)\n",
+      'apps/api/tsconfig.json': JSON.stringify({compilerOptions: {outDir: './dist', rootDir: './src'}}),
+      'package.json': JSON.stringify({name: 'root', private: true, workspaces: ['apps/*']}),
+    })
+
+  it('a WORKDIR inside the build output the final stage copied from the builder: `node main.js` there is apps/api/dist/main.js, pg max 7', () => {
+    const r = plan(workdirInDist('/app/apps/api/dist', '["node", "main.js"]'), 'Dockerfile')
+    expect(r.type('web')).toMatchObject({command: 'cd dist && node main.js', connections: 7, server: 'node'})
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('the same image run from the package folder or the root: 7 each, as before', () => {
+    expect(plan(workdirInDist('/app/apps/api', '["node", "dist/main.js"]'), 'Dockerfile').type('web')).toMatchObject({command: 'node dist/main.js', connections: 7})
+    expect(plan(workdirInDist('/app', '["node", "apps/api/dist/main.js"]'), 'Dockerfile').type('web')).toMatchObject({connections: 7})
   })
 })
