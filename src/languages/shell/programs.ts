@@ -115,6 +115,13 @@ export function knownProgram(argv: readonly string[]): KnownProgram | undefined 
   const console = (name === 'rails' && ['console', 'c'].includes(args[0] ?? '')) || name === 'irb' || name === 'pry'
   if (console) return {connections: 0, kind: 'finishes', ref: 'https://devcenter.heroku.com/articles/one-off-dynos', what: `\`${[name, ...args.slice(0, 1)].join(' ')}\` is an interactive shell: in a dyno a process type starts, with no terminal, it reads the end of its input and exits (it is meant for \`heroku run\`)`}
 
+  if (name === 'caddy') {
+    // Caddy is a web server and reverse proxy (Go; HTTP, not the PostgreSQL protocol). `caddy start` starts it in the
+    // background and returns; `caddy run`, `reverse-proxy`, `file-server` keep it in the foreground.
+    const starts = args[0] === 'start'
+    return {connections: 0, kind: starts ? 'finishes' : 'stays-up', ref: 'https://caddyserver.com/docs/command-line', what: starts ? '`caddy start` starts Caddy, a web server and reverse proxy, in the background and returns' : 'Caddy is a web server and reverse proxy (it does not speak the PostgreSQL protocol)'}
+  }
+
   if (name === 'aws') {
     // The AWS CLI calls AWS's HTTP APIs (never the PostgreSQL protocol) and exits; `aws logs push` (the
     // CloudWatch Logs agent plugin) and `aws logs tail --follow` keep shipping or printing logs until stopped.
