@@ -169,6 +169,11 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
         if (rails) {
           entries.push({...base, command: CF_RUBY_RAILS_WEB, file: path, line: p.line})
           diagnostics.push({code: 'missing-config', file: path, line: p.line, message: `${name} has no command in ${path} and no web line in a Procfile: it runs the final buildpack's default web process, the Cloud Foundry Ruby buildpack's for Rails ${rails}, \`${CF_RUBY_RAILS_WEB}\` (https://github.com/cloudfoundry/ruby-buildpack/blob/master/lib/language_pack/rails4.rb)`, severity: 'info'})
+        } else if (p.type === 'web' && /(^|[/_-])(staticfile|nginx)([-_]buildpack)?(\.git)?(#.*)?$/i.test(app.buildpacks.at(-1) ?? '')) {
+          // Cloud Foundry's Staticfile and NGINX buildpacks start nginx, serving the pushed files or the app's nginx.conf
+          // (https://docs.cloudfoundry.org/buildpacks/staticfile/index.html, https://docs.cloudfoundry.org/buildpacks/nginx/index.html).
+          entries.push({...base, command: 'nginx', file: path, line: p.line})
+          diagnostics.push({code: 'missing-config', file: path, line: p.line, message: `${name} has no command in ${path}: its buildpack ${app.buildpacks.at(-1)} starts nginx, a web server (https://docs.cloudfoundry.org/buildpacks/${/staticfile/i.test(app.buildpacks.at(-1)!) ? 'staticfile' : 'nginx'}/index.html)`, severity: 'info'})
         } else {
           const final = app.buildpacks.at(-1)
           entries.push({...base, command: final ?? 'buildpack', file: path, line: p.line, unknownWhy: `${name} has no command in ${path} and no ${p.type} line in a Procfile: it runs the ${app.buildpacks.length > 1 ? 'final ' : ''}buildpack's own start command${final ? ` (${final})` : ''}, which conncalc does not know`})
@@ -542,9 +547,14 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RAILWAY_PLATFORM}
 }
 
-/** The Dockerfile fly deploy builds: [build] dockerfile, else `Dockerfile` beside the config, else the working directory's (the root's). */
+/**
+ * The Dockerfile fly deploy builds: [build] dockerfile, else `Dockerfile` beside the config, else the working directory's
+ * (the root's). The configured path is joined to the config's folder with Go's filepath.Join, which keeps a leading `/`
+ * below it (flyctl internal/command/deploy/deploy_build.go resolveDockerfilePath): `dockerfile = "/other/Dockerfile"` in
+ * the root's fly.toml is other/Dockerfile (epicweb-dev/epic-stack).
+ */
 function flyDockerfile(files: FileReader, dir: string, configured: string | undefined): string {
-  if (configured !== undefined) return posix.join(dir, configured)
+  if (configured !== undefined) return posix.join(dir, configured.replace(/^\/+/, ''))
   const beside = posix.join(dir, 'Dockerfile')
   return dir === '' || files.exists(beside) || !files.exists('Dockerfile') ? beside : 'Dockerfile'
 }

@@ -84,6 +84,19 @@ describe('a Cloud Foundry manifest.yml with no Procfile (test/fixtures/cf-manife
     expect(r.type('grants-api').sources.dynos?.source).toMatchObject({kind: 'default'})
   })
 
+  it('an application on the Staticfile or NGINX buildpack with no command runs nginx: 0 connections, said', () => {
+    // cloud-gov/pages-core's admin client (`buildpack: staticfile_buildpack`, `path: ../admin-client`, instances: 2): the
+    // buildpack serves the pushed files with nginx (https://docs.cloudfoundry.org/buildpacks/staticfile/index.html). Was:
+    // "runs the buildpack's own start command (staticfile_buildpack), which conncalc does not know": 2 × 1* = 2*.
+    const manifest = `applications:\n- name: grants-api\n  command: gunicorn grants.wsgi --workers 2\n- name: grants-admin\n  buildpack: staticfile_buildpack\n  instances: 2\n- name: grants-docs\n  buildpacks:\n  - https://github.com/cloudfoundry/nginx-buildpack.git\n`
+    const r = planJson(`${app({'manifest.yml': manifest})}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.type('grants-admin')).toMatchObject({connections: 0, dynos: 2, server: 'nginx'})
+    expect(r.type('grants-docs')).toMatchObject({connections: 0, server: 'nginx'})
+    expect(r.total).toBe(2)
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.diagnostics.find((d) => d.message.startsWith('grants-admin has no command'))?.message).toContain('its buildpack staticfile_buildpack starts nginx')
+  })
+
   it('a manifest in a folder, its mapping indented under `---`, without path: runs its command from the app root', () => {
     // GSA-TTS/all_sorns's shape: `cf push -f .cloud-gov/manifest-prod.yml` from the checkout; cf push pushes the folder it
     // runs in when the manifest names no path. Was: not taken for a CF manifest (read as a Blueprint: exit 2), then

@@ -10,6 +10,9 @@
  *   usual entry server.js for both: 3 + 3 = 6.
  * - a root fly.toml building docker/Dockerfile (`COPY . /srv`, WORKDIR /srv, CMD node server.js; Pool max 6): 6.
  *   Before: /srv was docker/, server.js not found, 1*.
+ * - the same with `dockerfile = "/docker/Dockerfile"` (a leading slash, as epicweb-dev/epic-stack writes
+ *   "/other/Dockerfile"): flyctl joins it to the config's folder with Go's filepath.Join, which keeps it below that
+ *   folder: docker/Dockerfile, 6. Before: "/docker/Dockerfile is not in the repository", 1*.
  * - services/worker/fly.toml (`[build] dockerfile = "Dockerfile"`, beside it; CMD node services/worker/run.js, pg Pool
  *   max 4) in a repository whose root has its own fly.toml and Dockerfile for the web app (Pool max 9): the worker is 4.
  *   Before: the root fly.toml was read in its place (a file of the same name at the root won), 9.
@@ -51,6 +54,18 @@ describe('the build context of fly deploy', () => {
     const r = planJson(join(dir, 'fly.toml'), ['--scale', 'app=1'])
     expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6})
     expect(r.type('app').databases).toEqual(['pg server.js:2'])
+  })
+
+  it('reads [build] dockerfile written with a leading slash from the config\'s folder', () => {
+    const dir = app({
+      'docker/Dockerfile': 'FROM node:22-slim\nWORKDIR /srv\nCOPY . /srv\nRUN npm install\nCMD ["node", "server.js"]\n',
+      'fly.toml': 'app = "tern"\n\n[build]\n  dockerfile = "/docker/Dockerfile"\n\n[http_service]\n  internal_port = 8080\n',
+      'package.json': '{"name": "tern", "dependencies": {"pg": "^8.13.1"}}\n',
+      'server.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 6})\nrequire('http').createServer(async (_q, s) => s.end(String((await pool.query('select 1')).rowCount))).listen(8080)\n",
+    })
+    const r = planJson(join(dir, 'fly.toml'), ['--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6})
+    expect(r.codes).not.toContain('unknown-command')
   })
 
   it('reads the subfolder fly.toml named, not a root fly.toml of the same name', () => {
