@@ -77,6 +77,7 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   const prog = programName(argv[0])
   if ((prog === 'honcho' || prog === 'foreman') && subcommand(prog, argv.slice(1)) === 'start') return `${prog} start`
   if (prog === 'supervisord' || prog === 'supercronic') return prog
+  if (prog === 'litefs' && argv[1] === 'mount') return 'litefs mount'
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
   // A Ruby script of the app given a command (`bin/restarter bin/respirate`): readLaunch reads whether it runs it.
@@ -127,6 +128,7 @@ async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, ar
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value, image)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
+  if (launcher === 'litefs mount') return litefsMount(argv, files, cwd, image)
   if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
   if (launcher === 'rake') return rakeLaunch(argv, files, cwd, env)
   return procfileManager(launcher, argv, files, cwd, processType)
@@ -154,6 +156,44 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 
 function missing(launcher: string, what: string, ref: string): Launch {
   return {diagnostics: [], launcher, note: fromDefault(`${launcher} runs what ${what} lists`, ref), processes: [], unknown: `${launcher} reads ${what}, which is not in the app`}
+}
+
+/**
+ * `litefs mount` (Fly.io's LiteFS, a FUSE file system replicating SQLite): once mounted it runs its config's `exec`
+ * commands in turn, each but the last to its end (migrations, `if-candidate: true` on candidates only), then the last as
+ * the process it supervises (https://fly.io/docs/litefs/migrations/). The config: `-config PATH`, else litefs.yml in the
+ * folder it runs in, else /etc/litefs.yml (https://fly.io/docs/litefs/config/; ~/litefs.yml is not looked for); in an
+ * image, the file a COPY or ADD put there (epicweb-dev/epic-stack: `ADD other/litefs.yml /etc/litefs.yml`).
+ */
+async function litefsMount(argv: readonly string[], files: FileReader, cwd: string, image?: InImage): Promise<Launch> {
+  const ref = 'https://fly.io/docs/litefs/config/'
+  const given = option(argv.slice(2), '-config', '--config')?.value
+  const read = (path: string): {path: string; text: string} | undefined => {
+    if (path.startsWith('/')) {
+      const found = image ? imageFile(image.image, image.files, path) : undefined
+      return found?.path === undefined ? undefined : image!.files.read(found.path)
+    }
+
+    const rel = inApp(cwd, path)
+    return rel === undefined || !files.exists(rel) ? undefined : files.read(rel)
+  }
+
+  const file = given ? read(given) : (read('litefs.yml') ?? read('/etc/litefs.yml'))
+  if (!file) return missing('litefs mount', given ?? 'litefs.yml (or /etc/litefs.yml)', ref)
+  const note = fromDefault('litefs mount runs its exec commands in turn, each but the last to its end, then supervises the last', 'https://fly.io/docs/litefs/migrations/')
+  let exec: unknown
+  try {
+    exec = ((await import('yaml')).parse(file.text) as {exec?: unknown} | null)?.exec
+  } catch {
+    exec = undefined
+  }
+
+  // `exec: "cmd"` or a list of `{cmd, if-candidate}` (a bare string item too).
+  const cmds = (typeof exec === 'string' ? [exec] : Array.isArray(exec) ? exec.map((e: unknown) => (typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as {cmd?: unknown}).cmd === 'string' ? (e as {cmd: string}).cmd : undefined)) : []).filter((c): c is string => c !== undefined && c.trim() !== '')
+  const last = cmds.at(-1)
+  if (last === undefined) return {diagnostics: [], file: file.path, launcher: 'litefs mount', note, processes: [], unknown: `${file.path} has no exec command for litefs mount to run`}
+  const at = file.text.split('\n').findIndex((l) => l.includes(last))
+  return {diagnostics: [], file: file.path, launcher: 'litefs mount', note, processes: [{assignments: [], command: last, copies: 1, cwd, name: 'exec', origin: {file: file.path, line: at + 1}}]}
 }
 
 /** honcho and foreman: the types of another Procfile, each as many times as -c/-m says (1 by default). */
