@@ -3133,7 +3133,8 @@ class JsEvaluator {
   /**
    * A call on another call's result (`knex(o).withSchema(s)`, `cli.command('cron').option(…).action(fn)`): JS makes the
    * inner call first, whatever the outer method then does with its result, so the inner one is read (and recorded) first;
-   * while the outer one is read, the inner node gives that value again rather than being read twice. Not a `new X()`
+   * while the outer one is read, the inner node gives that value again rather than being read twice. Also a method of a
+   * property of the result (`knex(o).migrate.latest()`: knex's migrator is `instance.migrate`). Not a `new X()`
    * whose method is called (`new DataSource(o).initialize()` in a framework's factory, counted by the framework; see
    * call's `$extends`).
    */
@@ -3141,7 +3142,8 @@ class JsEvaluator {
     const done = this.chainDone.get(node)
     if (done) return done
     const calleeNode = unwrap(node.callee)
-    const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    let object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    for (let depth = 0; depth < 16 && object?.type === 'MemberExpression'; depth++) object = unwrap(object.object)
     const chained = object?.type === 'CallExpression' && !this.chainDone.has(object) ? object : undefined
     if (chained) this.chainDone.set(chained, this.expr(chained))
     try {

@@ -444,19 +444,19 @@ export function closedAfterUse(program: unknown, text: string, start: number): u
 export function migrateOnly(program: unknown, text: string, start: number): undefined | {line: number; method: string; name?: string} {
   const path = pathTo(program as EsNode, start, 'CallExpression')
   if (!path) return undefined
-  // A chain starts where its first call does (`knex(c).migrate.latest().then(…)`): the call at `start` is the innermost.
+  // A chain starts where its first call does (`knex(c).migrate.latest().then(…)`): the call at `start` is the innermost,
+  // reached down the methods' objects, through properties of a call's result (`.migrate`) too; not into a callee that is
+  // itself a call (`require('knex')(c)`: the call at `start` is the outer one).
   for (let last = path.at(-1)!; ; ) {
-    const callee = last.callee as EsNode | undefined
-    const object = callee?.type === 'MemberExpression' ? (callee.object as EsNode) : undefined
-    if (!object || object.start !== start) break
-    path.push(callee!)
-    last = object
-    path.push(object)
-    if (object.type === 'CallExpression') continue
-    break
+    const callee = last.type === 'CallExpression' ? (last.callee as EsNode) : undefined
+    const next = callee?.type === 'MemberExpression' ? callee : last.type === 'MemberExpression' ? (last.object as EsNode) : undefined
+    if (!next || next.start !== start || (next.type !== 'MemberExpression' && next.type !== 'CallExpression')) break
+    path.push(next)
+    last = next
   }
 
-  if (path.at(-1)?.type !== 'CallExpression') return undefined
+  while (path.length > 0 && path.at(-1)!.type !== 'CallExpression') path.pop()
+  if (path.length === 0) return undefined
   const lineOf = (n: EsNode): number => text.slice(0, n.start).split('\n').length
   const prop = (n: EsNode | undefined): string | undefined => (n?.type === 'MemberExpression' && !n.computed ? ((n.property as EsNode).name as string | undefined) : undefined)
   // `X.migrate.METHOD(…)`, given X's ancestors nearest first.
