@@ -488,9 +488,10 @@ function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readon
   if (m.file.startsWith('../')) return undefined
   const named = namedIn(ctx.files, names, m.file)
   if (named.truncated) return undefined
-  // Files that only have a local of that name (`const prisma = new PrismaClient()`) cannot reach this client.
+  // Files that only have a local of that name (`const prisma = new PrismaClient()`) cannot reach this client. Named from the app root.
+  const root = ctx.files.root ?? ctx.files
   const elsewhere = {...named, files: named.files.filter((f) => {
-    const text = searchedText(ctx.files, f)
+    const text = searchedText(root, f)
     return typeof text === 'string' && usesExport(text, names)
   })}
   if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app imports or reads ${as}: it is never queried and opens no connection; ${lazy}`}

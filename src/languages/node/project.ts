@@ -182,7 +182,20 @@ export class NodeProject {
     this.copies.set(source, copy)
   }
 
-  load(path: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
+  /**
+   * One name per module of this reader: an import from outside its folder that names a file back in it (shared/lib/x.ts's
+   * `@server/prisma`, `../server/prisma.ts` from server/) is the module `prisma.ts` already read, not a second instance of
+   * it (Node keys its module cache by the resolved file: https://nodejs.org/api/modules.html#caching).
+   */
+  private keyOf(path: string): string {
+    const within = this.within
+    if (within === '' || !path.startsWith('../')) return path
+    const full = joinPath(within, path)
+    return full.startsWith(`${within}/`) ? full.slice(within.length + 1) : path
+  }
+
+  load(given: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
+    const path = this.keyOf(given)
     let p = this.cache.get(path)
     if (!p) {
       // The first module read waits for the NestJS config the app builds before its providers run (nestConfigLoads).
@@ -216,7 +229,8 @@ export class NodeProject {
         continue
       }
 
-      const target = this.resolve(spec, path)
+      const resolved = this.resolve(spec, path)
+      const target = resolved === undefined ? undefined : this.keyOf(resolved)
       // A module still being evaluated up the stack is an import cycle: its values are not known yet
       // (Node gives a CommonJS require the exports assigned so far, often none), and the reason says so.
       if (target && inner.includes(target)) {
@@ -422,7 +436,8 @@ export class NodeProject {
   }
 
   async walk(entries: string[]): Promise<JsModule[]> {
-    return walkModules(entries, (path) => this.load(path), (m, path) => [...[...m.imports, ...(m.lazy ?? [])].map((spec) => this.resolve(spec, path)), ...(m.folders ?? []).flatMap((f) => this.folderModules(f, path))])
+    const key = (path: string | undefined): string | undefined => (path === undefined ? undefined : this.keyOf(path))
+    return walkModules(entries.map((e) => this.keyOf(e)), (path) => this.load(path), (m, path) => [...[...m.imports, ...(m.lazy ?? [])].map((spec) => key(this.resolve(spec, path))), ...(m.folders ?? []).flatMap((f) => this.folderModules(f, path).map((p) => this.keyOf(p)))])
   }
 
   /**

@@ -199,28 +199,42 @@ export function closedImports(ctx: AnalyzerContext, project: NodeProject, module
 /** Component files with a script of their own: Astro, Svelte, Vue, MDX. */
 const COMPONENT = /\.(?:astro|svelte|vue|mdx)$/
 
-const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
 const rootCodeCache = new WeakMap<object, {code: string[]; fromRoot: (path: string) => string; truncated: boolean}>()
 
 /**
- * The code files of the app (besides `except`) whose text names any of `names` as a word, and whether the search was
- * cut short. Text, not parse: a comment or a string naming it counts (the search only ever keeps a client counted).
+ * The whole app's code, from its root (a process run in a workspace folder reads through a reader within it), each path
+ * as the reader names it, with fromRoot to name it as from the root, as module files are named. Components whose script
+ * runs on the server too (an Astro page's frontmatter, a Svelte or Vue component's script) are code here.
  */
-export function namedIn(files: FileReader, names: string[], except: string): {files: string[]; truncated: boolean} {
-  let all = namesCache.get(files)
+function rootCode(files: FileReader): {code: string[]; fromRoot: (path: string) => string; truncated: boolean} {
+  let all = rootCodeCache.get(files)
   if (!all) {
-    const found = filesUnder(files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
-    namesCache.set(files, (all = {code: found.paths, truncated: found.truncated}))
+    const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
+    const found = filesUnder(files, up, (p) => (CODE.test(p) || COMPONENT.test(p)) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), truncated: found.truncated}))
   }
 
+  return all
+}
+
+/**
+ * The code files of the app (besides `except`) whose text names any of `names` as a word, named as from the app root
+ * (as module files are, whatever folder the reader is in), and whether the search was cut short. Text, not parse: a
+ * comment or a string naming it counts (the search only ever keeps a client counted).
+ */
+export function namedIn(files: FileReader, names: string[], except: string): {files: string[]; truncated: boolean} {
+  const all = rootCode(files)
   const re = new RegExp(String.raw`(?<![\w$])(?:${names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')})(?![\w$])`)
   let unreadable = false
-  const named = all.code.filter((p) => {
-    if (p === except) return false
-    const text = searchedText(files, p)
+  const named: string[] = []
+  for (const at of all.code) {
+    const p = all.fromRoot(at)
+    if (p === except) continue
+    const text = searchedText(files, at)
     if (typeof text === 'object') unreadable = true
-    return typeof text === 'string' && re.test(text)
-  })
+    if (typeof text === 'string' && re.test(text)) named.push(p)
+  }
+
   // A code file that cannot be read may name them: the search cannot tell, as when cut short.
   return {files: named, truncated: all.truncated || unreadable}
 }
@@ -242,16 +256,7 @@ export function calledNowhere(files: FileReader, fn: {file: string; line: number
  */
 export function usesOf(files: FileReader, fn: {file: string; line: number; name: string}): {file: string; line: number}[] | 'unsure' {
   if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return 'unsure'
-  let all = rootCodeCache.get(files)
-  if (!all) {
-    // The whole app's code, from its root (a process run in a workspace folder reads through a reader within it), each path
-    // as from the root, as module files are named.
-    const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
-    // Components whose script runs on the server too (an Astro page's frontmatter, a Svelte or Vue component's script) may call it.
-    const found = filesUnder(files, up, (p) => (CODE.test(p) || COMPONENT.test(p)) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
-    rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), truncated: found.truncated}))
-  }
-
+  const all = rootCode(files)
   if (all.truncated) return 'unsure'
   const word = new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}(?![\w$])`)
   // A line that only brings the name in or passes it out: `import {fn} from`, `export {fn} from`, `export {fn}`, `export default fn;`,
