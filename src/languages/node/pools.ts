@@ -710,23 +710,35 @@ function typeormDatabase(file: string, c: JsCall, opts: EvalValue | undefined, p
   const type = entry(opts, 'type')
   const name = asString(type)
   if (name === undefined || /^(postgres|cockroachdb|aurora-postgres)$/.test(name)) return {pool}
-  const vars = [...new Set([...(type?.missingEnv ?? []), ...(opts?.missingEnv ?? [])].map((m) => m.name))]
+  const vars = unsetVars(type, opts)
   if (vars.length === 0) {
     const at = type?.kind === 'known' ? type.via.find((v) => v.kind === 'env' || v.kind === 'file') : undefined
     const where = at?.kind === 'file' ? ` (${at.file}:${at.line})` : at?.kind === 'env' ? ` (${at.name})` : ''
     return {pool: {...pool, via: [...(pool.via ?? []), fromDefault(`TypeORM's type is '${name}'${where}: DriverFactory opens that database's driver, so this pool is on it, not PostgreSQL`, REF.typeormDriverFactory)]}, server: `${name} database (TypeORM type), ${NOT_POSTGRES}`}
   }
 
+  return {pool: unsetDialect(file, c, "TypeORM's type", name, vars, pool, diagnostics)}
+}
+
+/** The env vars with no value whose fallback a dialect setting (TypeORM's type, knex's client) or its options took. */
+const unsetVars = (setting: EvalValue | undefined, opts: EvalValue | undefined): string[] => [...new Set([...(setting?.missingEnv ?? []), ...(opts?.missingEnv ?? [])].map((m) => m.name))]
+
+/**
+ * A dialect setting that names another database only because env vars have no value (`process.env.DB_TYPE === 'postgres'
+ * ? … : 'sqlite'`, `client: process.env.DB_CLIENT || 'sqlite3'`): a deploy on PostgreSQL sets them, so the pool is counted
+ * as PostgreSQL's, starred, with the vars named (as Laravel's and Django's unset database settings are).
+ */
+function unsetDialect(file: string, c: JsCall, what: string, name: string, vars: string[], pool: Sourced<number>, diagnostics: Diagnostic[]): Sourced<number> {
   const have = vars.length === 1 ? 'has' : 'have'
   diagnostics.push({
     code: 'unresolved-env',
     file,
     fix: `give ${vars.join(' and ')} as the deploy does (\`--env ${vars[0]}=…\`): with ${name} the process opens no PostgreSQL connection`,
     line: c.line,
-    message: `TypeORM's type here is ${name} only because ${vars.join(', ')} ${have} no value; a deploy on PostgreSQL sets ${vars.length === 1 ? 'it' : 'them'}, so this pool is counted as PostgreSQL's`,
+    message: `${what} here is ${name} only because ${vars.join(', ')} ${have} no value; a deploy on PostgreSQL sets ${vars.length === 1 ? 'it' : 'them'}, so this pool is counted as PostgreSQL's`,
     severity: 'warning',
   })
-  return {pool: {...pool, via: [...(pool.via ?? []), assumed(`TypeORM's type is ${name} only because ${vars.join(', ')} ${have} no value here; counted as the PostgreSQL pool a deploy on PostgreSQL opens`)]}}
+  return {...pool, via: [...(pool.via ?? []), assumed(`${what} is ${name} only because ${vars.join(', ')} ${have} no value here; counted as the PostgreSQL pool a deploy on PostgreSQL opens`)]}
 }
 
 /** Options passed as something conncalc cannot read (an imported object, a function's result): the default is used, and said. */
@@ -1283,7 +1295,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const pool = option(nested(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics)
         const other = knexOtherClient(opts)
         const client = entry(opts, 'client')
-        if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
+        if (other && 'unset' in other) add('knex', m.file, c, unsetDialect(m.file, c, "knex's client", other.name, other.unset, pool, diagnostics))
+        else if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
         // `client: dbClient` set in the arms of a switch on a config file's type: which database is not read.
         else if (client?.kind === 'unknown') add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), assumed(`knex's client at ${client.file}:${client.line} cannot be read (${client.reason}); counted as PostgreSQL`)]})
         else {
@@ -1679,11 +1692,16 @@ function listenExtras(modules: JsModule[]): Extra[] {
 /** knex's clients for other databases (lib/dialects/index.js; `sqlite` is an alias of sqlite3 in lib/util/constants.js CLIENT_ALIASES). */
 const KNEX_OTHER_CLIENTS = new Set(['mysql', 'mysql2', 'mssql', 'oracledb', 'sqlite3', 'sqlite', 'better-sqlite3'])
 
-/** A knex config whose `client` is read and names another database's dialect: the server its pool is on, and why. */
-function knexOtherClient(opts: EvalValue): {server: string; why: Source} | undefined {
+/**
+ * A knex config whose `client` is read and names another database's dialect: the server its pool is on, and why; or, when
+ * it does only because env vars have no value (`process.env.DB_CLIENT || 'sqlite3'`), its name and those vars (unsetDialect).
+ */
+function knexOtherClient(opts: EvalValue): {server: string; why: Source} | {name: string; unset: string[]} | undefined {
   const client = entry(opts, 'client')
   const name = asString(client)
   if (name === undefined || !KNEX_OTHER_CLIENTS.has(name)) return undefined
+  const unset = unsetVars(client, opts)
+  if (unset.length > 0) return {name, unset}
   const at = client?.kind === 'known' ? client.via.find((v) => v.kind === 'env' || v.kind === 'file') : undefined
   return {server: `${name} database (knex client), ${NOT_POSTGRES}`, why: fromDefault(`knex's client is '${name}'${at?.kind === 'file' ? ` (${at.file}:${at.line})` : at?.kind === 'env' ? ` (${at.name})` : ''}: knex loads that dialect's driver, so this pool is on that database, not PostgreSQL`, REF.knexDialects)}
 }
