@@ -490,10 +490,14 @@ function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readon
   if (named.truncated) return undefined
   // Files that only have a local of that name (`const prisma = new PrismaClient()`) cannot reach this client. Named from the app root.
   const root = ctx.files.root ?? ctx.files
-  const elsewhere = {...named, files: named.files.filter((f) => {
+  const reads = (f: string): boolean => {
     const text = searchedText(root, f)
     return typeof text === 'string' && usesExport(text, names)
-  })}
+  }
+
+  // A module this process reads from outside its folder (../shared/lib/cache.ts importing `@server/prisma`) may query it.
+  if (modules.some((x) => x !== m && x.file !== m.file && reads(x.file))) return undefined
+  const elsewhere = {...named, files: named.files.filter(reads)}
   if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app imports or reads ${as}: it is never queried and opens no connection; ${lazy}`}
   const read = new Set(modules.map((x) => x.file))
   if (elsewhere.files.some((f) => read.has(f))) return undefined

@@ -217,18 +217,26 @@ function rootCode(files: FileReader): {code: string[]; fromRoot: (path: string) 
   return all
 }
 
+const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
+
 /**
- * The code files of the app (besides `except`) whose text names any of `names` as a word, named as from the app root
- * (as module files are, whatever folder the reader is in), and whether the search was cut short. Text, not parse: a
- * comment or a string naming it counts (the search only ever keeps a client counted).
+ * The code files of the reader's folder (besides `except`) whose text names any of `names` as a word, named as from the
+ * app root (as module files are), and whether the search was cut short. Text, not parse: a comment or a string naming
+ * it counts (the search only ever keeps a client counted).
  */
 export function namedIn(files: FileReader, names: string[], except: string): {files: string[]; truncated: boolean} {
-  const all = rootCode(files)
+  let all = namesCache.get(files)
+  if (!all) {
+    const found = filesUnder(files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    namesCache.set(files, (all = {code: found.paths, truncated: found.truncated}))
+  }
+
+  const within = files.within && files.within !== '.' ? files.within : ''
   const re = new RegExp(String.raw`(?<![\w$])(?:${names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')})(?![\w$])`)
   let unreadable = false
   const named: string[] = []
   for (const at of all.code) {
-    const p = all.fromRoot(at)
+    const p = within ? posix.join(within, at) : at
     if (p === except) continue
     const text = searchedText(files, at)
     if (typeof text === 'object') unreadable = true
