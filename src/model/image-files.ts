@@ -111,3 +111,40 @@ export function placedFiles(image: ImageFiles, files: FileReader, cwd: string): 
 
   return out
 }
+
+/**
+ * What the build left at `abs` in the image, for a script's file test (`[ -f /app/frankenphp_target ]`): a file a COPY
+ * put there from the repository or a RUN wrote, a folder a COPY filled (or one holding such a path), or what a RUN's
+ * plain `touch PATH` / `mkdir [-p] PATH` made (absolute paths only: a RUN's WORKDIR is not kept). A path a RUN's `rm`
+ * took away (or a folder above it), and one the build did not put there (the base image or a volume may still hold
+ * it), are undefined.
+ */
+export function imageHolds(image: ImageFiles, files: FileReader, abs: string): 'file' | 'folder' | undefined {
+  const path = posix.normalize(abs)
+  const made = new Map<string, 'file' | 'folder' | 'removed'>()
+  for (const run of image.runs) {
+    for (const part of run.text.split(/&&|\|\||;|\n/)) {
+      const words = part.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'))
+      const program = words[0]?.replace(/^\/(?:usr\/)?bin\//, '')
+      if (program !== 'touch' && program !== 'mkdir' && program !== 'rm') continue
+      for (const w of words.slice(1)) {
+        // A word the build shell expands, or a relative path (from the RUN's WORKDIR, not kept): not read.
+        if (!w.startsWith('/') || /[$`*?[\]{}<>|]/.test(w)) continue
+        const p = posix.normalize(w)
+        if (program === 'rm') for (const k of made.keys()) if (k.startsWith(`${p}/`)) made.delete(k)
+        made.set(p, program === 'rm' ? 'removed' : program === 'touch' ? 'file' : 'folder')
+      }
+    }
+  }
+
+  const kind = made.get(path)
+  if (kind === 'file' || kind === 'folder') return kind
+  if ([...made].some(([p, k]) => k === 'removed' && (path === p || path.startsWith(`${p}/`)))) return undefined
+  if (imageFile(image, files, path)) return 'file'
+  const copied = copiedPath(image, files, path)
+  if (copied !== undefined && (files.list(copied).length > 0 || files.folders(copied).length > 0)) return 'folder'
+  if (image.copies.some((c) => c.into && c.to === path)) return 'folder'
+  const below = `${path === '/' ? '' : path}/`
+  const held = [...image.copies.map((c) => c.to), ...image.written.map((w) => w.abs), ...[...made].filter(([, k]) => k !== 'removed').map(([p]) => p)]
+  return held.some((p) => p.startsWith(below)) ? 'folder' : undefined
+}

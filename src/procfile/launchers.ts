@@ -540,7 +540,7 @@ function supercronic(argv: readonly string[], files: FileReader, cwd: string, pr
  */
 async function rubyRunner(argv: readonly string[], files: FileReader, cwd: string): Promise<Launch | undefined> {
   const script = rubyScript(argv, files)!
-  const {runsArgumentsNote, runsItsArguments, startsPumaCli} = await import('../languages/ruby/ruby-script.js')
+  const {runsArgumentsNote, runsItsArguments, runsRailsCommands, startsPumaCli} = await import('../languages/ruby/ruby-script.js')
   // A script that is there but cannot be read (binary, no permission, gone since it was found): not known to run anything.
   const text = files.read(script)?.text
   if (text === undefined) return undefined
@@ -558,9 +558,22 @@ async function rubyRunner(argv: readonly string[], files: FileReader, cwd: strin
     }
   }
 
+  const rest = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
+  // Rails' binstub under another name: `rails ARGS`, as bin/rails would run them.
+  const rails = await runsRailsCommands(script, text)
+  if (rails !== undefined && rest.length > 0) {
+    const command = ['rails', ...rest].map((a) => shellQuote(a)).join(' ')
+    return {
+      diagnostics: [],
+      file: script,
+      launcher: script,
+      note: fromDefault(`${script} is Rails' command-line binstub (\`require "rails/commands"\` at ${script}:${rails}): it runs \`${command}\` in its own process`, 'https://github.com/rails/rails/blob/main/railties/lib/rails/commands.rb'),
+      processes: [{assignments: [], command, copies: 1, cwd, name: script, origin: {file: script, line: rails}}],
+    }
+  }
+
   const line = await runsItsArguments(script, text)
   if (line === undefined) return undefined
-  const rest = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
   const command = rest.map((a) => shellQuote(a)).join(' ')
   if (command === '') return undefined
   return {

@@ -51,7 +51,7 @@ import {deployHookOf} from './release.js'
 import {daemonizes, neverReturns} from '../languages/common/long-running.js'
 import {makeRun, type MakeRun} from './makefile.js'
 import {compiledBinary} from './compiled-binary.js'
-import {copiedPath, type ImageFiles} from '../model/image-files.js'
+import {copiedPath, imageFile, imageHolds, type ImageFiles} from '../model/image-files.js'
 import {fpmDaemonizes} from '../languages/php/fpm-pools.js'
 import {posix} from 'node:path'
 
@@ -943,7 +943,9 @@ class ScriptReader {
     }
 
     const prefix = before?.value ?? ''
-    text = arrayRefsText(text, state)
+    // `SCRIPT=$(readlink -f "$0")`, `DIR=$(dirname "$SCRIPT")`: the script's own path and folder (before `${BASH_SOURCE[0]}`
+    // is read as an array of the script's).
+    text = arrayRefsText(scriptPathSubstituted(text, ctx, this.lookup(state)), state)
     // `database_url=$1`: the script's argument, as the caller gave it; one from a variable with no value here is not known.
     // `ARGS="$@"`, `ALL=$*`: every argument, joined by spaces (a scalar assignment does not keep them apart); `N=$#` how many.
     const args = state.positional
@@ -1233,7 +1235,7 @@ class ScriptReader {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
     const args = state.positional
-    const text0 = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
+    const text0 = scriptPathSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx, this.lookup(state))
       .replaceAll(ARG_OPERATOR, (m, n: string, rest: string) => (args ? `\${${ARG}${n}${rest}}` : m))
       .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => (state.dollar0 !== undefined && /^"?\$\{?0\}?"?$/.test(m) ? shellQuote(state.dollar0) : positional(m, args)) ?? m)
     this.assignDefaults(text0, state, ctx, line)
@@ -1968,6 +1970,9 @@ class ScriptReader {
     switch (node.type) {
       case 'test_command':
       case 'parenthesized_expression': {
+        // `[ … ]` is read by test(1)'s own rules from its words (tree-sitter-bash nests `[ -e a -a ! -e b ]` as
+        // `-e (a -a …)`); `[[ … ]]` as parsed.
+        if (node.type === 'test_command' && node.children[0]?.text === '[') return this.bracketTest(node, state)
         const inner = node.namedChildren[0]
         // `[ "$X" ]`, `[ $X ]`: one operand, true when it is not empty.
         if (inner && node.namedChildren.length === 1 && OPERANDS.has(inner.type)) {
@@ -1987,11 +1992,7 @@ class ScriptReader {
           return v === undefined ? undefined : !v
         }
 
-        if (op === '-v') return state.vars.has(arg.text) || state.env.has(arg.text) ? true : undefined
-        const v = this.word(arg, state)
-        if (op === '-z') return v === undefined ? undefined : v === ''
-        if (op === '-n') return v === undefined ? undefined : v !== ''
-        return undefined
+        return this.unaryTest(op, arg, state)
       }
 
       case 'binary_expression': {
@@ -2026,6 +2027,126 @@ class ScriptReader {
         return undefined
       }
     }
+  }
+
+  /** `-z`/`-n`/`-v WORD` and the file tests (fileTest) on one operand; undefined when not decidable. */
+  private unaryTest(op: string | undefined, arg: TsNode, state: State): boolean | undefined {
+    if (op === '-v') return state.vars.has(arg.text) || state.env.has(arg.text) ? true : undefined
+    const v = this.word(arg, state)
+    if (op === '-z') return v === undefined ? undefined : v === ''
+    if (op === '-n') return v === undefined ? undefined : v !== ''
+    return v === undefined ? undefined : this.fileTest(op, v)
+  }
+
+  /**
+   * `[ … ]` by test(1)'s grammar over its words, in order (POSIX test: `!` binds tighter than `-a`, which binds tighter
+   * than `-o`; `( … )` groups): unary operators (unaryTest), `=`/`==`/`!=` on strings, `-eq`/`-ne`/`-lt`/`-le`/`-gt`/`-ge`
+   * on integers, one word alone true when not empty. Each undecided part leaves the whole undecided unless the other
+   * side decides it (`false -a ?` is false).
+   */
+  private bracketTest(node: TsNode, state: State): boolean | undefined {
+    type Tok = {node: TsNode; op?: undefined} | {node?: undefined; op: string}
+    const toks: Tok[] = []
+    const walk = (n: TsNode): void => {
+      if (OPERANDS.has(n.type) || n.type === 'number' || n.type === 'command_substitution' || n.type === 'arithmetic_expansion') toks.push({node: n})
+      else if (n.childCount === 0) {
+        if (n.text !== '[' && n.text !== ']') toks.push({op: n.text})
+      } else for (const c of n.children) walk(c)
+    }
+
+    for (const c of node.children) walk(c)
+    let i = 0
+    const and3 = (a: boolean | undefined, b: boolean | undefined): boolean | undefined => (a === false || b === false ? false : a === undefined || b === undefined ? undefined : true)
+    const or3 = (a: boolean | undefined, b: boolean | undefined): boolean | undefined => (a === true || b === true ? true : a === undefined || b === undefined ? undefined : false)
+    // Parse errors throw to the caller below: undecided.
+    const primary = (): boolean | undefined => {
+      const t = toks[i]
+      if (!t) throw new Error('end')
+      if (t.op === '!') {
+        i++
+        const v = primary()
+        return v === undefined ? undefined : !v
+      }
+
+      if (t.op === '(') {
+        i++
+        const v = or()
+        if (toks[i]?.op !== ')') throw new Error(')')
+        i++
+        return v
+      }
+
+      const next = toks[i + 1]
+      if (t.op !== undefined && /^-[a-zA-Z]$/.test(t.op) && next?.node) {
+        i += 2
+        return this.unaryTest(t.op, next.node, state)
+      }
+
+      if (!t.node) throw new Error('operand')
+      if (next?.op !== undefined && ['!=', '-eq', '-ge', '-gt', '-le', '-lt', '-ne', '=', '=='].includes(next.op) && toks[i + 2]?.node) {
+        const [a, b] = [this.word(t.node, state), this.word(toks[i + 2].node!, state)]
+        i += 3
+        if (a === undefined || b === undefined) return undefined
+        if (next.op === '=' || next.op === '==') return a === b
+        if (next.op === '!=') return a !== b
+        if (!/^\s*-?\d+\s*$/.test(a) || !/^\s*-?\d+\s*$/.test(b)) return undefined
+        const [x, y] = [Number(a), Number(b)]
+        return {'-eq': x === y, '-ge': x >= y, '-gt': x > y, '-le': x <= y, '-lt': x < y, '-ne': x !== y}[next.op as '-eq']
+      }
+
+      i++
+      const v = this.word(t.node, state)
+      return v === undefined ? undefined : v !== ''
+    }
+
+    const and = (): boolean | undefined => {
+      let v = primary()
+      while (toks[i]?.op === '-a') {
+        i++
+        v = and3(v, primary())
+      }
+
+      return v
+    }
+
+    const or = (): boolean | undefined => {
+      let v = and()
+      while (toks[i]?.op === '-o') {
+        i++
+        v = or3(v, and())
+      }
+
+      return v
+    }
+
+    try {
+      const v = or()
+      return i === toks.length ? v : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * A file test on an absolute path in the image (`[ -f /app/frankenphp_target ]`, `[ -e /etc/app-env ]`, `-d`, `-s`):
+   * decided from what the build put there (model/image-files.ts imageHolds), a COPY'd repository file, a RUN's
+   * `touch`/`mkdir`. A path the build did not put there stays undecided (the base image or a volume may hold it); so
+   * does any test outside an image, or with another operator (`-x`, `-r`: the file's mode and user).
+   */
+  private fileTest(op: string | undefined, path: string): boolean | undefined {
+    if (!this.image || !path.startsWith('/') || !['-a', '-d', '-e', '-f', '-s'].includes(op ?? '')) return undefined
+    const held = imageHolds(this.image.image, this.image.files, path)
+    if (held === undefined) return undefined
+    if (op === '-d') return held === 'folder'
+    if (op === '-f') return held === 'file'
+    if (op === '-s') {
+      // Not empty: a repository file a COPY put there, as the repository holds it (a `touch`ed one is empty, or as it was).
+      const copied = held === 'file' ? imageFile(this.image.image, this.image.files, posix.normalize(path)) : undefined
+      const text = copied?.kind === 'copied' ? this.image.files.read(copied.path)?.text : undefined
+      return text === undefined ? undefined : text.length > 0
+    }
+
+    return true
   }
 }
 
@@ -2078,18 +2199,47 @@ function scriptArgs(argv: string[]): string[] {
 }
 
 /**
- * The script's own folder where the script computes it from `$0` (`$(dirname $0)/x.sh`,
- * `"$(dirname "$0")"`, `$(cd "$(dirname "$0")" && pwd)`, also with `-P` and BASH_SOURCE):
- * `/app/<folder>`, which the command reader writes as a path in the app. Only inside a
- * script file: on the Procfile line `$0` is bash itself.
+ * The script's own path and folder where the script computes them from `$0` (`$(dirname $0)/x.sh`,
+ * `"$(dirname "$0")"`, `$(cd "$(dirname "$0")" && pwd)`, also with `-P` and BASH_SOURCE; `SCRIPT=$(readlink -f "$0")`
+ * or realpath, then `$(dirname "$SCRIPT")` through the variable): `/app/<file>` and `/app/<folder>`, which the command
+ * reader writes as paths in the app (a script a RUN wrote is at its own path in the image). Only inside a script file: on
+ * the Procfile line `$0` is bash itself. A variable is read through `lookup` only when its value is such an absolute
+ * path, no expansion left; readlink is taken to find no link on the way (the path as written, normalized).
  */
-function scriptDirSubstituted(text: string, ctx: Ctx): string {
-  if (ctx.depth === 0 || !text.includes('dirname')) return text
-  const dir = ctx.file.includes('/') ? `/app/${ctx.file.slice(0, ctx.file.lastIndexOf('/'))}` : '/app'
-  const self = String.raw`"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?`
-  const dirname = String.raw`\$\(\s*dirname\s+${self}\s*\)`
-  // Quotes around the substitution stay: `"$(dirname "$0")/x.sh"` becomes `"/app/bin/x.sh"`.
-  return text.replaceAll(new RegExp(String.raw`\$\(\s*cd\s+(?:-P\s+)?"?${dirname}"?\s*&&\s*pwd(?:\s+-P)?\s*\)`, 'g'), dir).replaceAll(new RegExp(dirname, 'g'), dir)
+function scriptPathSubstituted(text: string, ctx: Ctx, lookup?: (name: string) => string | undefined): string {
+  if (ctx.depth === 0 || !/\b(?:dirname|readlink|realpath)\b/.test(text)) return text
+  const at = ctx.file.indexOf('@/')
+  const self = at === -1 ? `/app/${ctx.file}` : ctx.file.slice(at + 1)
+  const arg = (name: string): string | undefined => {
+    if (/^(?:0|BASH_SOURCE(?:\[0\])?)$/.test(name)) return self
+    const v = lookup?.(name)
+    return v !== undefined && /^\/[^\s"'$`()]*$/.test(v) ? v : undefined
+  }
+
+  // The operand of dirname/readlink/realpath: a literal absolute path, or `$0`/`$VAR` in quotes or bare.
+  const operand = String.raw`(?:--\s+)?(?:"(\/[^\s"$\`()]*)"|(\/[^\s"$\`();&|]*)|"?\$(?:\{(\w+(?:\[0\])?)\}|(\w+))"?)`
+  const value = (lit1?: string, lit2?: string, braced?: string, bare?: string): string | undefined => lit1 ?? lit2 ?? arg((braced ?? bare)!)
+  const dirname = new RegExp(String.raw`\$\(\s*dirname\s+${operand}\s*\)`, 'g')
+  const resolved = new RegExp(String.raw`\$\(\s*(?:readlink\s+-[efm]|realpath(?:\s+-[eLPs])*)\s+${operand}\s*\)`, 'g')
+  const cdPwd = /\$\(\s*cd\s+(?:-P\s+)?(?:--\s+)?"?(\/[^\s"$`()]*)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)/g
+  let out = text
+  // Inside out: `$(dirname "$(dirname "$0")")` once the inner one is a path.
+  for (let k = 0; k < 8; k++) {
+    const next = out
+      .replaceAll(resolved, (m, a?: string, b?: string, c?: string, d?: string) => {
+        const v = value(a, b, c, d)
+        return v === undefined ? m : posix.normalize(v)
+      })
+      .replaceAll(dirname, (m, a?: string, b?: string, c?: string, d?: string) => {
+        const v = value(a, b, c, d)
+        return v === undefined ? m : posix.dirname(posix.normalize(v))
+      })
+      .replaceAll(cdPwd, (_, p: string) => posix.normalize(p))
+    if (next === out) break
+    out = next
+  }
+
+  return out
 }
 
 /** `${1:-x}`, `${1#-}`: an argument with an operator, read as a variable of this name (`${__ARG1:-x}`) the lookup gives. */

@@ -622,3 +622,34 @@ describe('followCommand: loops whose condition is decided on entry, integer test
     expect(unset.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'run.sh', line: 2})])
   })
 })
+
+describe('`[ … ]` by test(1)\'s own grammar, and the script\'s own path', () => {
+  it('-a binds tighter than -o, ! than both; integers compare with -gt; a side not known here leaves `false -a …` false', async () => {
+    // tree-sitter-bash nests `[ "$MODE" = web -a "$WORKERS" -gt 2 ]` as `"$MODE" = (web -a …)`: read from the words instead.
+    const gated = {'bin/web': '#!/bin/sh\nif [ "$MODE" = web -a "$WORKERS" -gt 2 ]; then\n  exec gunicorn app -w "$WORKERS"\nelse\n  exec gunicorn app -w 1\nfi\n'}
+    expect((await follow('bin/web', gated, {MODE: 'web', WORKERS: '4'}))!.argvs).toEqual(['gunicorn app -w 4'])
+    expect((await follow('bin/web', gated, {MODE: 'web', WORKERS: '2'}))!.argvs).toEqual(['gunicorn app -w 1'])
+    // WORKERS not given: `worker = web` is false, so the test is, whatever WORKERS is; nothing undecided.
+    const worker = (await follow('bin/web', gated, {MODE: 'worker'}))!
+    expect([worker.argvs, worker.diagnostics]).toEqual([['gunicorn app -w 1'], []])
+    // `A -o ! B`: `!` applies to B alone; `[ "$X" != "" -a "$Y" = 1 ]` (another shape tree-sitter nests wrongly).
+    const jobs = {'run.sh': '#!/bin/sh\nif [ "$ROLE" = worker -o ! -z "$JOBS" ]; then\n  exec celery -A app worker\nfi\nif [ "$ROLE" != "" -a "$SLOW" = 1 ]; then\n  exec gunicorn app -w 1\nfi\nexec gunicorn app -w 4\n'}
+    expect((await follow('bash run.sh', jobs, {ROLE: 'worker'}))!.argvs).toEqual(['celery -A app worker'])
+    expect((await follow('bash run.sh', jobs, {JOBS: '', ROLE: 'web', SLOW: '0'}))!.argvs).toEqual(['gunicorn app -w 4'])
+    expect((await follow('bash run.sh', jobs, {JOBS: '2', ROLE: 'web'}))!.argvs).toEqual(['celery -A app worker'])
+    expect((await follow('bash run.sh', jobs, {JOBS: '', ROLE: 'web', SLOW: '1'}))!.argvs).toEqual(['gunicorn app -w 1'])
+  })
+
+  it('SCRIPT=$(readlink -f "$0") and $(dirname "$SCRIPT"): the script\'s own path and folder, through the variable', async () => {
+    // TracksApp/tracks bin/rails: `SCRIPT=$(readlink -f "$0")`, `SCRIPTPATH=$(dirname "$SCRIPT")`, `$SCRIPTPATH/run-rails "$@"`.
+    const run = '#!/bin/sh\nexec gunicorn app -w "$1"\n'
+    const shim = '#!/bin/sh\nSCRIPT=$(readlink -f "$0")\nSCRIPTPATH=$(dirname "$SCRIPT")\n$SCRIPTPATH/run-web "$@"\n'
+    expect((await follow('bin/web 3', {'bin/run-web': run, 'bin/web': shim}))!.argvs).toEqual(['gunicorn app -w 3'])
+    // realpath, ${BASH_SOURCE[0]}, `$(cd "$(dirname "$SELF")" && pwd)` and the root two levels up.
+    const root = '#!/bin/bash\nSELF=$(realpath "${BASH_SOURCE[0]}")\nHERE="$(cd "$(dirname "$SELF")" && pwd)"\nROOT=$(dirname "$(dirname "$SELF")")\n"$ROOT/bin/run-web" 5 &\nexec "$HERE/run-web" 2\n'
+    expect((await follow('bin/web', {'bin/run-web': run, 'bin/web': root}))!.argvs).toEqual(['gunicorn app -w 2', 'gunicorn app -w 5 &'])
+    // A variable with no value here is not taken for a path: the command stays unread, as before.
+    const unset = (await follow('bin/web', {'bin/run-web': run, 'bin/web': '#!/bin/sh\nexec "$(dirname "$APP_BIN")/run-web" 2\n'}))!
+    expect(unset.argvs).not.toEqual(['gunicorn app -w 2'])
+  })
+})

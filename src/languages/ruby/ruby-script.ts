@@ -336,6 +336,25 @@ export async function startsPumaCli(path: string, text: string, files: FileReade
   return found
 }
 
+/**
+ * Is the Ruby file Rails' command-line binstub under another name (TracksApp/tracks' bin/run-rails, which its shell
+ * bin/rails runs): a top-level `require "rails/commands"`, which runs the Rails command its arguments name
+ * (railties/lib/rails/commands.rb: `Rails::Command.invoke command, ARGV`), as bin/rails does. Its line, else undefined.
+ */
+export async function runsRailsCommands(path: string, text: string): Promise<number | undefined> {
+  if (!text.includes('rails/commands')) return undefined
+  const parsed = await parseRuby(path, text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  for (const node of parsed.program.statements.body) {
+    if (!(node instanceof P.CallNode) || node.name !== 'require' || node.receiver) continue
+    const arg = node.arguments_?.arguments_
+    if (arg?.length === 1 && arg[0] instanceof P.StringNode && arg[0].unescaped.value === 'rails/commands') return parsed.lineOf(node.location.startOffset)
+  }
+
+  return undefined
+}
+
 /** The note a launcher gives for a Ruby script that runs its arguments. */
 export const runsArgumentsNote = (script: string, line: number, command: string): ReturnType<typeof fromDefault> =>
   fromDefault(`${script} runs the command it is given, \`${command}\` (${script}:${line}), as a child process it waits for; ${script} itself is that child's parent and is not counted`, PROCESS_SPAWN)
