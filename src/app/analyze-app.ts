@@ -719,6 +719,16 @@ async function largestBranch(first: ScriptCtx, at: {file: string; line: number},
 
   const where = `${at.file}:${at.line}: `
   const said = best.c.notes.find((n) => n.kind === 'assumed' && n.why.startsWith(where))
+  // Every branch's process holds as many connections (LycheeOrg/Lychee: `exec gosu www-data "$@"` or `exec su-exec
+  // www-data "$@"`): the count does not rest on which runs, as for a replayed choice above.
+  // The script reader's warning of the undecided branch (procfile/script.ts warn) is then moot: dropped.
+  if (sized.every((x) => x.connections === best.connections)) {
+    const warned = diagnostics.findIndex((d) => d.code === 'unknown-config-value' && d.file === at.file && d.line === at.line && d.processType === first.ctx.processType)
+    if (warned !== -1) diagnostics.splice(warned, 1)
+    const same = fromDefault(`${where}whichever branch runs, its process holds ${best.connections}: ${sized.map((x) => sizedRun(x)).join(', ')}`, 'https://www.gnu.org/software/bash/manual/bash.html#Conditional-Constructs')
+    return {...best.c, notes: [...best.c.notes.filter((n) => n !== said), same]}
+  }
+
   const note = assumed(`${said && said.kind === 'assumed' ? said.why : where.slice(0, -1)}: ${sized.map((x) => sizedRun(x)).join(', ')}; ${sizedRun(best)} is counted`)
   // The branch's own note is this one, now with what each branch holds.
   return {...best.c, notes: [...best.c.notes.filter((n) => n !== said), note]}

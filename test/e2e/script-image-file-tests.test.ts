@@ -7,6 +7,8 @@
  *   undecided branch and the larger way was counted, starred (Lychee 21* where it runs 16).
  * - TracksApp/tracks' bin/rails is a sh shim: `SCRIPT=$(readlink -f "$0")`, `SCRIPTPATH=$(dirname "$SCRIPT")`,
  *   `$SCRIPTPATH/run-rails "$@"`, and bin/run-rails is Rails' binstub (`require "rails/commands"`): it runs `rails server`.
+ * - Branches that each start a process holding as many connections (`exec gosu www-data "$@"` or `exec su-exec www-data
+ *   "$@"`): the count does not rest on which runs; nothing is assumed.
  *
  * Fixture rails-entrypoint-reexec: Rails 7.1, Puma 6.4, config/puma.rb `threads 5, 5` (RAILS_MAX_THREADS unset), pool 5;
  * WORKDIR /app, `COPY . .`. By hand: the CMD's puma, single mode, min(5, 5) = 5; `puma -w 3` is 3 × min(5, 5) = 15.
@@ -66,5 +68,15 @@ describe('a shell shim that runs Rails\' binstub from its own folder', () => {
     expect(r.type('web').connections).toBe(5)
     expect(r.codes).not.toContain('unknown-config-value')
     expect(r.codes).not.toContain('unknown-command')
+  })
+})
+
+describe('undecided branches whose processes hold as many connections', () => {
+  it('`exec gosu app "$@"` or `exec su-exec app "$@"`: 5 either way, nothing assumed, nothing said', () => {
+    const entry = '#!/bin/sh\nif command -v gosu >/dev/null 2>&1; then\n  exec gosu app "$@"\nelif command -v su-exec >/dev/null 2>&1; then\n  exec su-exec app "$@"\nelse\n  echo "no gosu" >&2\n  exit 1\nfi\n'
+    const r = plan({'bin/docker-entrypoint': entry})
+    expect(r.type('web').connections).toBe(5)
+    expect(isAssumption(r.type('web').sources.processesPerDyno as never)).toBe(false)
+    expect(r.codes).not.toContain('unknown-config-value')
   })
 })
