@@ -19,6 +19,7 @@ import {programName} from '../languages/common/setting.js'
 import {normalizePath, splitCommand} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
 import {joinPath} from '../util/app-path.js'
+import {type IniSection, parseIni} from '../util/ini.js'
 import {shellQuote} from '../util/shell-quote.js'
 import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
@@ -252,50 +253,6 @@ function concurrency(desc: string | undefined): Map<string, number> {
   return out
 }
 
-interface IniSection {
-  line: number
-  name: string
-  values: Map<string, {line: number; value: string}>
-}
-
-/**
- * supervisord's config, read as its parser (Python configparser) does: `[section]`,
- * `key = value` or `key: value`, `;`/`#` comment lines, ` ;` inline comments, and
- * indented continuation lines.
- */
-function parseIni(text: string): IniSection[] {
-  const sections: IniSection[] = []
-  let current: IniSection | undefined
-  let last: {line: number; value: string} | undefined
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    if (/^\s*[#;]/.test(raw) || raw.trim() === '') {
-      last = raw.trim() === '' ? undefined : last
-      continue
-    }
-
-    if (/^\s/.test(raw) && last) {
-      last.value += `\n${raw.trim()}`
-      continue
-    }
-
-    const section = /^\[([^\]]+)\]/.exec(raw)
-    if (section) {
-      current = {line: i + 1, name: section[1].trim(), values: new Map()}
-      sections.push(current)
-      last = undefined
-      continue
-    }
-
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw)
-    if (kv && current) {
-      last = {line: i + 1, value: kv[2].replace(/\s+;.*$/, '').trim()}
-      current.values.set(kv[1].trim().toLowerCase(), last)
-    }
-  }
-
-  return sections
-}
-
 /** supervisord's `%(ENV_X)s`, `%(program_name)s`, `%(process_num)d`, `%(here)s` in a value; undefined parts stay unknown. */
 function supervisorExpand(value: string, vars: Record<string, string>, env: (name: string) => string | undefined): {text: string; unknown: string[]} {
   const unknown: string[] = []
@@ -410,7 +367,7 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
   // [include] files: their sections join the config's (supervisord's options.py reads each one into the same parser).
   const sections: {file: {path: string; text: string}; section: IniSection}[] = []
   const readSections = (f: {path: string; text: string}, at: string, depth: number): void => {
-    for (const s of parseIni(f.text)) {
+    for (const s of parseIni(f.text, {inlineComments: true})) {
       if (s.name !== 'include') {
         sections.push({file: f, section: s})
         continue

@@ -14,6 +14,7 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
+import {parseIni} from '../../util/ini.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 
 const PSERVE = 'https://github.com/Pylons/pyramid/blob/main/src/pyramid/scripts/pserve.py'
@@ -27,28 +28,6 @@ export interface PasteServer {
   processes: Sourced<number>
   server: string
   threads: Sourced<number>
-}
-
-/** The sections of an ini file, keys lower-cased (configparser), each value with its line. */
-function iniSections(text: string): Map<string, Map<string, {line: number; value: string}>> {
-  const sections = new Map<string, Map<string, {line: number; value: string}>>()
-  let current: Map<string, {line: number; value: string}> | undefined
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    if (/^\s*[#;]/.test(raw) || raw.trim() === '') continue
-    const head = /^\[([^\]]+)\]/.exec(raw)
-    if (head) {
-      current = new Map()
-      sections.set(head[1].trim(), current)
-      continue
-    }
-
-    // An indented line continues the previous value (configparser): not a key of its own.
-    if (/^\s/.test(raw)) continue
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw)
-    if (kv && current) current.set(kv[1].trim().toLowerCase(), {line: i + 1, value: kv[2].trim()})
-  }
-
-  return sections
 }
 
 /**
@@ -89,7 +68,7 @@ export function pserveServer(ctx: AnalyzerContext, words: (string | undefined)[]
   // An absolute path (an image's /etc/…) or one above the app is no file of the app: not read.
   const text = /^\/|(?:^|\/)\.\.(?:\/|$)/.test(path) ? undefined : ctx.files.read(path)?.text
   if (text === undefined) return unread(`${at.what} runs pserve on ${path}, which is not a file of the app (written at build or deploy time?), so the server its [server:${serverName}] names is not known`)
-  const sections = iniSections(text)
+  const sections = new Map(parseIni(text).map((sec) => [sec.name, sec.values]))
   const section = sections.get(`server:${serverName}`)
   if (!section) return unread(`${path} has no [server:${serverName}] section for pserve to serve with`)
   const defaults = sections.get('DEFAULT')
