@@ -2,13 +2,14 @@
  * The pools one Python process holds: Django's DATABASES when the app has a
  * settings module, else the SQLAlchemy engines and driver pools (asyncpg,
  * psycopg_pool, psycopg2, peewee) its modules create. Nothing
- * found means one connection per thread (the budget's fallback).
+ * found means one connection per thread (the budget's fallback); a Django app whose DATABASES was not read
+ * counts Django's one per thread as an assumption.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PyModule} from './values.js'
-import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
 import {configurationName, djangoPools, type PostgresChannelLayer, productionSettings, settingsModule, settingsTaken} from './django.js'
 import {asString} from './evaluate.js'
@@ -75,6 +76,19 @@ async function idleEngines(ctx: AnalyzerContext, project: PythonProject, modules
 
 const QUEUE_POOL = 'https://docs.sqlalchemy.org/en/20/core/pooling.html#sqlalchemy.pool.QueuePool'
 
+/** Django without OPTIONS "pool": each thread opens its own connection per database alias. */
+const DJANGO_PER_THREAD = 'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections'
+
+/**
+ * Django runs, but conncalc read no PostgreSQL alias from its DATABASES (a warning says why: no settings module, one that
+ * is not in the app, a DATABASES it cannot evaluate or that names no PostgreSQL database with this env). The count is
+ * Django's one connection per thread for one alias on the plan's server: an assumption, starred, not a plain default.
+ */
+function unreadDatabases(threads: Sourced<number>, why: string): PoolEntry[] {
+  const source = assumed(`${why}: one PostgreSQL database alias (default) without a pool is assumed, Django's one connection per thread per alias (${DJANGO_PER_THREAD})`)
+  return [{database: 'default', pool: sourced(threads.value, source, [threads.source]), server: 'DATABASE_URL'}]
+}
+
 /** Engines used only by create_all / drop_all at import (task-only.ts ddlOnlyEngines): the one connection that DDL leaves in the pool. */
 async function ddlOnly(ctx: AnalyzerContext, project: PythonProject, modules: PyModule[], pools: PoolEntry[]): Promise<PoolEntry[]> {
   const engines = modules.flatMap((module) => module.calls.filter((call) => isEngineCall(call)).map((call) => ({call, module})))
@@ -122,13 +136,15 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     const own = modules.filter((m) => !/(^|\/)manage\.py$/.test(m.file) || start.some((f) => /(^|\/)manage\.py$/.test(f)))
     const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined, settingsNamedIn(ctx), ctx.env.get('DJANGO_SETTINGS_MODULE') === undefined ? settingsOrigin(modules) : undefined)
     if (django) {
+      // Nothing read on any server (and nothing written out as another database): the warning django.ts gave says why.
+      const unread = django.pools.length === 0 && django.otherServerPools.length === 0 && !django.noPostgres
       return {
         ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),
         diagnostics: [...project.diagnostics, ...django.diagnostics],
         framework: 'django',
         ...(django.noPostgres ? {noPostgres: django.noPostgres} : {}),
         otherServerPools: django.otherServerPools,
-        pools: django.pools.length > 0 ? django.pools : undefined,
+        pools: django.pools.length > 0 ? django.pools : unread ? unreadDatabases(threads, `no PostgreSQL database of DATABASES in ${django.settingsFile} was read`) : undefined,
         settingsFile: django.settingsFile,
       }
     }
@@ -179,8 +195,13 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const drivers = driverPools(modules, releaseCalls(ctx), new Set(idleDrivers.keys()))
   const notes = server ? [...(idle.size > 0 ? [taskOnlyNote(idle, server)] : []), ...(idleDrivers.size > 0 ? [madeInTasksNote(idleDrivers, server)] : [])] : []
   const pools = [...engines.pools, ...drivers.pools].map((p) => (notes.length > 0 ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), ...notes]}} : p))
+  if (django && pools.length === 0) {
+    const why = settings ? `DJANGO_SETTINGS_MODULE is ${settings}, which is no module of the app, so DATABASES was not read` : `${django.file} runs Django, but its settings module is named nowhere conncalc reads, so DATABASES was not read`
+    return {diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...unread], pools: unreadDatabases(threads, why)}
+  }
+
   return {
-    diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...(pools.length === 0 ? unread : [])],
+    diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics],
     framework: pools.length > 0 ? 'sqlalchemy' : undefined,
     pools: pools.length > 0 ? pools : undefined,
   }
