@@ -389,6 +389,12 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     expect(knownProgram(command.argv)).toMatchObject({connections: 0, kind: 'stays-up'})
   })
 
+  it('knows tsc: with -w or --watch it stays up compiling, else it compiles and exits; never a connection', () => {
+    expect(knownProgram(split('tsc -w').command.argv)).toMatchObject({connections: 0, kind: 'stays-up'})
+    expect(knownProgram(split('node_modules/.bin/tsc -b --watch').command.argv)).toMatchObject({connections: 0, kind: 'stays-up'})
+    expect(knownProgram(split('tsc -p tsconfig.build.json').command.argv)).toMatchObject({connections: 0, kind: 'finishes'})
+  })
+
   it('keeps a dotenv without `--` as the command (it is then not a wrapper)', () => {
     expect(split('dotenv puma').command.argv).toEqual(['dotenv', 'puma'])
   })

@@ -10,6 +10,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appPath, findFlag, type FoundFlag, programName} from '../common/setting.js'
 import {splitCommand} from '../shell/shell.js'
+import {knownProgram} from '../shell/programs.js'
 import {assumed, fromEnv, fromFile, type Source} from '../../model/source.js'
 import type {EnvEntry} from '../../model/env.js'
 import {FRAMEWORKS} from './programs.js'
@@ -31,7 +32,7 @@ export interface NodeEntry {
    * known (a framework, a file guessed from package.json).
    */
   args?: string[]
-  /** An npm static file server (`serve -s build`, `http-server dist`): it serves files and loads none of the app's code. */
+  /** An npm static file server (`serve -s build`, `http-server dist`), or a program known to stay up without a database (`tsc -w`): it loads none of the app's code. */
   staticServer?: {program: string; ref: string; what: string}
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
@@ -170,6 +171,10 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     sirv: ['https://github.com/lukeed/sirv/tree/master/packages/sirv-cli#readme', 'sirv (sirv-cli) serves a static site'],
   }
   if (Object.hasOwn(statics, prog)) return {chain: [], staticServer: {program: prog, ref: statics[prog][0], what: statics[prog][1]}}
+  // A script that runs a program known to stay up without a database (`"watch-ts": "tsc -w"` beside the server under
+  // concurrently): it loads none of the app's code either (languages/shell/programs.ts says what it is).
+  const known = knownProgram(argv)
+  if (known?.kind === 'stays-up' && known.connections === 0) return {chain: [], staticServer: {program: prog, ref: known.ref, what: known.what}}
   if (prog === 'pm2-runtime' || prog === 'pm2') {
     const args = argv.slice(prog === 'pm2' || argv[1] === 'start' ? 2 : 1)
     return {chain: [], file: firstFile(args.filter((a, i) => !(['-i', '--instances'].includes(args[i - 1] ?? '')))), instances: findFlag(args, ['-i', '--instances'])}

@@ -238,6 +238,8 @@ const URL_OF_PART = new WeakMap<object, EvalValue>()
 export const urlOfHostPart = (v: EvalValue | undefined): EvalValue | undefined => (v ? URL_OF_PART.get(v) : undefined)
 
 const URL_PARSERS = /^(pg-connection-string(\.default)?\.parse|(node:)?url\.parse|URL)$/
+/** HEROKU_DATABASE_URL as Heroku Postgres writes it: with a user and a password (their values stand-ins). */
+const HEROKU_URL_WITH_CREDENTIALS = 'postgres://user:password@heroku-postgres/DATABASE_URL'
 
 /** An app function's definition, kept so a call with arguments walks its body again with them bound (invoke). */
 interface Closure {
@@ -1796,12 +1798,21 @@ class JsEvaluator {
     if (url.kind !== 'known') return undefined
     const unset = url.value === null && url.missingEnv !== undefined && url.missingEnv.length > 0
     if (!unset && typeof url.value !== 'string') return undefined
-    let parts: Record<string, null | string> = {database: null, host: null, hostname: null, password: null, pathname: null, port: null, user: null, username: null}
+    // Node's legacy url.parse() gives `auth` ("user:password"), `protocol`, `path`, `search`/`query` and `hash` as well
+    // (https://nodejs.org/api/url.html#legacy-urlobject); the WHATWG URL `protocol`, `search`, `hash` and `href`.
+    const legacy = /^(node:)?url\.parse$/.test(callee)
+    let parts: Record<string, null | string> = {database: null, host: null, hostname: null, password: null, pathname: null, port: null, user: null, username: null, protocol: null, href: null, search: null, hash: null, ...(legacy ? {auth: null, path: null, query: null} : {})}
     if (typeof url.value === 'string') {
       try {
-        const u = new URL(url.value)
+        // DATABASE_URL with no value here is Heroku Postgres's, which always names a user and a password
+        // (postgres://USER:PASSWORD@HOST:5432/DATABASE, https://devcenter.heroku.com/articles/heroku-postgresql):
+        // a check that the URL has them (`if (!url.parse(DATABASE_URL).auth) throw …`) passes, as it does on a dyno.
+        const u = new URL(url.value === HEROKU_DATABASE_URL ? HEROKU_URL_WITH_CREDENTIALS : url.value)
         const database = decodeURIComponent(u.pathname.replace(/^\//, ''))
-        parts = {database, host: callee === 'URL' ? u.host : u.hostname, hostname: u.hostname, password: decodeURIComponent(u.password), pathname: u.pathname, port: u.port, user: decodeURIComponent(u.username), username: decodeURIComponent(u.username)}
+        const user = decodeURIComponent(u.username)
+        const password = decodeURIComponent(u.password)
+        parts = {database, host: callee === 'URL' ? u.host : u.hostname, hostname: u.hostname, password, pathname: u.pathname, port: u.port, user, username: user, protocol: u.protocol, href: url.value, search: legacy && u.search === '' ? null : u.search, hash: legacy && u.hash === '' ? null : u.hash}
+        if (legacy) Object.assign(parts, {auth: user === '' ? null : password === '' ? user : `${user}:${password}`, path: `${u.pathname}${u.search}`, query: u.search === '' ? null : u.search.slice(1)})
       } catch {
         return undefined
       }
@@ -1969,6 +1980,8 @@ class JsEvaluator {
         }
 
         if (node.operator !== '-' && node.operator !== '+') return this.unknown(node, undefined, v)
+        // `+process.env.X` with X unset is +undefined, NaN: falsy, so `+process.env.X || 5` is 5, as Number(…) is (below).
+        if (v.value === null && v.missingEnv) return v
         const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
         if (Number.isNaN(n)) return this.unknown(node, undefined, v)
         return this.known(node, node.operator === '-' ? -n : n, v)
@@ -2988,6 +3001,9 @@ class JsEvaluator {
     const e = this.envEntry(key)
     if (e?.unknown) return this.unknown(node, e.unknown)
     if (e) return {file: this.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+    // ConfigService.get reads process.env before the loaded config: Heroku Postgres sets DATABASE_URL on every dyno, as
+    // for `process.env.DATABASE_URL` (env()).
+    if (key === 'DATABASE_URL') return this.env(node, key)
     const [ns, ...path] = key.split('.')
     let v: EvalValue | undefined = nest.get(ns)
     const loadedAt = NEST_ROOT_KEYS.get(nest)?.get(ns)
@@ -3474,6 +3490,10 @@ class JsEvaluator {
         return first
       }
     }
+    // `pgp()(cn)`, `makeClient(opts)(x)`: the function called is what the inner call returns. JavaScript evaluates the
+    // callee before the arguments (https://tc39.es/ecma262/#sec-function-calls-runtime-semantics-evaluation), so the inner
+    // call runs first and is read; its value is the outer call's `instance`. (`require('knex')(cfg)` names the package.)
+    const produced = !isNew && calleeNode.type === 'CallExpression' && this.requireOf(calleeNode) === undefined ? this.expr(calleeNode) : undefined
     let spread = false
     const args: EvalValue[] = []
     // Boolean(x) reads x as a condition: `Boolean(databaseUrl && useDb)` is false when useDb is, whatever databaseUrl is.
@@ -3532,7 +3552,8 @@ class JsEvaluator {
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
     // `knex(table)` where `knex` is the function's parameter (`seed = async (knex: Knex) => …`): what the caller passes, not the package.
-    const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : undefined
+    const fromCall = isCall(produced) && produced.value.callee !== 'require' && produced.value.callee !== FUNCTION ? produced : undefined
+    const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : fromCall
     const found = childScript(callee, node.arguments as N[], args, (name) => this.lists.get(name))
     const script = found && this.promiseDepth > 0 ? {...found, waited: true} : found
     const call: JsCall = {args, callee, isNew, line: this.line(node), start: node.start, ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {}), ...(script ? {script} : {})}

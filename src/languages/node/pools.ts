@@ -1259,8 +1259,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // pg before 7.0: `pg.connect(url, cb)` checks out of the module's singleton pool (one per connection string), max 10.
         singleton = true
         add('pg', m.file, c, sourced(10, origin, [fromDefault('pg.connect() uses pg\'s singleton pool (gone in pg 7.0), whose size is pg\'s default of 10', REF.pgSingleton)]), serverOf(ctx, c.args[0]))
-      } else if (!c.isNew && /^[\w$]+$/.test(c.callee) && isCall(m.names.get(c.callee)) && /^pg-promise(\.default)?$/.test((m.names.get(c.callee) as {value: {callee: string}}).value.callee)) {
-        // `const pgp = require('pg-promise')(); const db = pgp(cn)`: each Database object has its own pg Pool of cn's `max`.
+      } else if (!c.isNew && ((/^[\w$]+$/.test(c.callee) && isCall(m.names.get(c.callee)) && PG_PROMISE.test((m.names.get(c.callee) as {value: {callee: string}}).value.callee)) || (isCall(c.instance) && /\)$/.test(c.callee) && PG_PROMISE.test(c.instance.value.callee)))) {
+        // `const pgp = require('pg-promise')(); const db = pgp(cn)`, or at once `pgp()(cn)`: each Database object has its own pg Pool of cn's `max`.
         add('pg-promise', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("pg-promise's Database opens a pg Pool; pg's default max is 10", REF.pgPromise)]), 'pg-promise max', diagnostics))
       } else if (c.isNew && LOOPBACK_DATASOURCE.test(c.callee) && loopbackPostgres(c.args[0])) {
         // A LoopBack datasource on the postgresql connector (`new juggler.DataSource(config)`, a LoopBack 4 datasource

@@ -122,6 +122,13 @@ export function knownProgram(argv: readonly string[]): KnownProgram | undefined 
     return {connections: 0, kind: starts ? 'finishes' : 'stays-up', ref: 'https://caddyserver.com/docs/command-line', what: starts ? '`caddy start` starts Caddy, a web server and reverse proxy, in the background and returns' : 'Caddy is a web server and reverse proxy (it does not speak the PostgreSQL protocol)'}
   }
 
+  if (name === 'tsc') {
+    // The TypeScript compiler type-checks and writes JavaScript files: it never loads the app's modules. `tsc -w`
+    // (`--watch`, also with `-b`) keeps watching the sources and compiles again on each change; otherwise it exits.
+    const watches = args.some((a) => a === '-w' || a === '--watch')
+    return {connections: 0, kind: watches ? 'stays-up' : 'finishes', ref: 'https://www.typescriptlang.org/docs/handbook/compiler-options.html', what: watches ? '`tsc --watch` compiles the TypeScript sources again when they change (it never loads the app)' : '`tsc` compiles the TypeScript sources and exits'}
+  }
+
   if (name === 'aws') {
     // The AWS CLI calls AWS's HTTP APIs (never the PostgreSQL protocol) and exits; `aws logs push` (the
     // CloudWatch Logs agent plugin) and `aws logs tail --follow` keep shipping or printing logs until stopped.
