@@ -1237,7 +1237,7 @@ class ScriptReader {
     const args = state.positional
     const text0 = scriptPathSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx, this.lookup(state))
       .replaceAll(ARG_OPERATOR, (m, n: string, rest: string) => (args ? `\${${ARG}${n}${rest}}` : m))
-      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => (state.dollar0 !== undefined && /^"?\$\{?0\}?"?$/.test(m) ? shellQuote(state.dollar0) : positional(m, args)) ?? m)
+      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m, at: number, whole: string) => (state.dollar0 !== undefined && /^"?\$\{?0\}?"?$/.test(m) ? shellQuote(state.dollar0) : positional(m, args, !m.startsWith('"') && unquotedAt(whole, at))) ?? m)
     this.assignDefaults(text0, state, ctx, line)
     const {text, vars: elemVars} = this.arrayWords(text0, state, `${ctx.file}:${line}`)
     // Expansions see every shell variable (and `${1:-x}`'s argument); the process gets only the exported ones.
@@ -2294,15 +2294,38 @@ const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
  * A positional parameter with the script's arguments, quoted so the command reader
  * splits them as the script would: `"$@"` each argument as a word, `"$*"` one word,
  * `$1` the first. Undefined (kept as written: it expands to nothing) outside a script
- * called with arguments.
+ * called with arguments. `unquoted`: the reference stands outside any quotes, so each
+ * argument it gives is split into fields at blanks and an empty one gives no word (POSIX
+ * 2.6.5 Field Splitting: `sh -c 'run.sh $0 $@' gunicorn '--config app.py'` runs run.sh
+ * gunicorn --config app.py).
  */
-function positional(m: string, args: string[] | undefined): string | undefined {
+function positional(m: string, args: string[] | undefined, unquoted = false): string | undefined {
   if (!args) return undefined
   const name = m.replaceAll(/["${}]/g, '')
+  if (unquoted && name !== '0') {
+    const values = name === '@' || name === '*' ? args : [args[Number(name) - 1] ?? '']
+    return values.flatMap((v) => v.split(/[\t\n ]+/).filter((f) => f !== '')).map(shellQuote).join(' ')
+  }
+
   if (name === '@' || (name === '*' && !m.startsWith('"'))) return args.map(shellQuote).join(' ')
   if (name === '*') return shellQuote(args.join(' '))
   const v = args[Number(name) - 1]
   return name === '0' ? undefined : v === undefined ? '' : shellQuote(v)
+}
+
+/** Whether offset `at` of a command line stands outside single and double quotes (a backslash escapes the next character). */
+function unquotedAt(text: string, at: number): boolean {
+  let quote: '"' | "'" | undefined
+  for (let i = 0; i < at; i++) {
+    const c = text[i]
+    if (quote === "'") {
+      if (c === "'") quote = undefined
+    } else if (c === '\\') i++
+    else if (c === '"') quote = quote === '"' ? undefined : '"'
+    else if (c === "'" && quote === undefined) quote = "'"
+  }
+
+  return quote === undefined
 }
 
 const lineOf = (node: TsNode, ctx: Ctx): number => ctx.line0 + node.startPosition.row
