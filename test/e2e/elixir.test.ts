@@ -199,6 +199,94 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(plan('phoenix-two-repos', '--scale', 'web=2').diagnostics.map((d) => d.code)).not.toContain('pool-below-threads')
   })
 
+  it('connections the app\'s own supervised processes open outside the repos\' pools: +1 each, starred; one nothing starts is said, not counted', () => {
+    // Ledger.Repo pool_size 6. Outside it: {Postgrex.Notifications, …} in Ledger.Application's children (one LISTEN
+    // connection, postgrex notifications.ex); Ledger.Feed, a child there too, whose init calls P.Notifications.start_link
+    // under `alias Postgrex, as: P` (one more); Ledger.Changes' start: {Cainophile.Adapters.Postgres, :start_link, …}
+    // (one replication connection, cainophile's EpgsqlImplementation.init/1); Ledger.PgPubSub, the `adapter:` of the
+    // {Phoenix.PubSub, …} child, which Phoenix.PubSub.Supervisor starts, LISTENs in its init (one more).
+    // Ledger.Heartbeat also calls Postgrex.Notifications.start_link, but no file under lib/ names it as a child: not
+    // counted, said. 2 dynos × (6 + 4) = 20.
+    const dir = appAt({
+      'Procfile': 'web: mix phx.server\n',
+      'config/config.exs': 'import Config\nconfig :ledger, ecto_repos: [Ledger.Repo]\nconfig :ledger, Ledger.Repo, database: "ledger", pool_size: 6\n',
+      'lib/ledger/application.ex': [
+        'defmodule Ledger.Application do',
+        '  use Application',
+        '  def start(_type, _args) do',
+        '    children = [',
+        '      Ledger.Repo,',
+        '      {Postgrex.Notifications, [name: Ledger.Notifier] ++ Ledger.Repo.config()},',
+        '      Ledger.Feed,',
+        '      Ledger.Changes,',
+        '      {Phoenix.PubSub, name: Ledger.PubSub, adapter: Ledger.PgPubSub}',
+        '    ]',
+        '    Supervisor.start_link(children, strategy: :one_for_one)',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+      'lib/ledger/changes.ex': [
+        'defmodule Ledger.Changes do',
+        '  use Supervisor',
+        '  def start_link(arg), do: Supervisor.start_link(__MODULE__, arg)',
+        '  def init(_) do',
+        '    Supervisor.init([%{id: :cdc, start: {Cainophile.Adapters.Postgres, :start_link, [[slot: :temporary]]}}], strategy: :one_for_one)',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+      'lib/ledger/feed.ex': [
+        'defmodule Ledger.Feed do',
+        '  use GenServer',
+        '  alias Postgrex, as: P',
+        '  def start_link(arg), do: GenServer.start_link(__MODULE__, arg)',
+        '  def init(_) do',
+        '    {:ok, pid} = P.Notifications.start_link(Ledger.Repo.config())',
+        '    {:ok, pid}',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+      'lib/ledger/heartbeat.ex': [
+        'defmodule Ledger.Heartbeat do',
+        '  use GenServer',
+        '  def init(_), do: Postgrex.Notifications.start_link(Ledger.Repo.config())',
+        'end',
+        '',
+      ].join('\n'),
+      'lib/ledger/pg_pub_sub.ex': [
+        'defmodule Ledger.PgPubSub do',
+        '  use GenServer',
+        '  def start_link(opts), do: GenServer.start_link(__MODULE__, opts)',
+        '  def init(opts) do',
+        '    {:ok, pid} = Postgrex.Notifications.start_link(Ledger.Repo.config())',
+        '    {:ok, {pid, opts}}',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+      'lib/ledger/repo.ex': 'defmodule Ledger.Repo do\n  use Ecto.Repo, otp_app: :ledger, adapter: Ecto.Adapters.Postgres\nend\n',
+      'mix.exs': 'defmodule Ledger.MixProject do\n  use Mix.Project\n  def project, do: [app: :ledger, deps: [{:ecto_sql, "~> 3.10"}, {:postgrex, ">= 0.0.0"}]]\nend\n',
+      'mix.lock': '%{\n  "postgrex": {:hex, :postgrex, "0.19.1", "x", [:mix], [], "hexpm", "y"},\n}\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=2'])
+    expect(r.type('web')).toMatchObject({connections: 20, extraPerProcess: 4, poolPerProcess: 6})
+    const extras = (r.type('web').extras as {kind: string; source: {source: unknown; via?: {kind: string}[]}}[]).filter((e) => e.kind === 'elixir-own-connection')
+    expect(extras).toHaveLength(4)
+    expect(extras.map((e) => e.source.source)).toEqual(expect.arrayContaining([
+      {file: 'lib/ledger/application.ex', kind: 'file', line: 6},
+      {file: 'lib/ledger/feed.ex', kind: 'file', line: 6},
+      {file: 'lib/ledger/changes.ex', kind: 'file', line: 5},
+      {file: 'lib/ledger/pg_pub_sub.ex', kind: 'file', line: 5},
+    ]))
+    expect(extras.every((e) => e.source.via?.some((v) => v.kind === 'assumed'))).toBe(true)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'lib/ledger/heartbeat.ex', line: 3, processType: 'web', severity: 'info'}))
+    // A migration starts no application: none of them.
+    const migrate = planJson(`${appAt({'Procfile': 'web: mix ecto.migrate\n', 'config/config.exs': 'import Config\nconfig :ledger, ecto_repos: [Ledger.Repo]\n', 'lib/ledger/application.ex': 'defmodule Ledger.Application do\n  use Application\n  def start(_, _), do: Supervisor.start_link([{Postgrex.Notifications, []}], strategy: :one_for_one)\nend\n', 'mix.exs': 'defmodule Ledger.MixProject do\n  use Mix.Project\nend\n', 'mix.lock': '%{"postgrex": {:hex, :postgrex, "0.19.1", "x", [:mix], [], "hexpm", "y"}}\n'})}/Procfile`)
+    expect(migrate.type('web')).toMatchObject({connections: 2, extraPerProcess: 0})
+  })
+
   it('--assume overrides the analysis, including the Oban extra', () => {
     // 3 × min(10, 10) + 0 extras = 30 for web; worker stays 11.
     const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--assume', 'web.extras=0')

@@ -892,3 +892,154 @@ async function eachElixirNode(text: string, visit: (node: TsNode) => void): Prom
     tree.delete()
   }
 }
+
+/**
+ * What opens a PostgreSQL connection of its own, outside every Ecto repo's pool, when a supervisor starts it:
+ * Postgrex.Notifications (LISTEN/NOTIFY) is a Postgrex.SimpleConnection, one connection; a
+ * Postgrex.ReplicationConnection is one connection in replication mode (both postgrex's lib/postgrex/*.ex);
+ * Cainophile.Adapters.Postgres opens one with :epgsql.connect in replication mode (its EpgsqlImplementation.init/1).
+ */
+const OWN_CONNECTIONS: Record<string, {ref: string; what: string}> = {
+  'Cainophile.Adapters.Postgres': {ref: 'https://github.com/cainophile/cainophile/blob/master/lib/cainophile/adapters/postgres/epgsql_implementation.ex', what: 'a logical replication connection (:epgsql.connect in replication mode)'},
+  'Postgrex.Notifications': {ref: 'https://github.com/elixir-ecto/postgrex/blob/master/lib/postgrex/notifications.ex', what: 'a LISTEN/NOTIFY connection (a Postgrex.SimpleConnection)'},
+  'Postgrex.ReplicationConnection': {ref: 'https://github.com/elixir-ecto/postgrex/blob/master/lib/postgrex/replication_connection.ex', what: 'a replication connection'},
+  'Postgrex.SimpleConnection': {ref: 'https://github.com/elixir-ecto/postgrex/blob/master/lib/postgrex/simple_connection.ex', what: 'a connection of its own'},
+}
+
+/** One connection an app's own process opens outside the repos' pools. */
+export interface OwnConnection {
+  file: string
+  line: number
+  /** Postgrex.Notifications, Cainophile.Adapters.Postgres, … */
+  opener: string
+  ref: string
+  /** Where a supervisor starts it: the child spec itself, or where the module that calls start_link is a child. */
+  startedAt?: {file: string; line: number}
+  what: string
+}
+
+/** `alias A.B.C` (C), `alias A.B, as: X` (X): the short names a file's aliases give, to their full names. */
+function aliasesOf(root: TsNode): Map<string, string> {
+  const out = new Map<string, string>()
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    for (const c of n.namedChildren) if (c) stack.push(c)
+    if (n.type !== 'call' || callName(n) !== 'alias') continue
+    const [full, opts] = argsOf(n)
+    if (full?.type !== 'alias') continue
+    const as = opts?.type === 'keywords' ? opts.namedChildren.find((p) => p?.type === 'pair' && keyName(p.childForFieldName('key') ?? p) === 'as') : undefined
+    const short = as?.childForFieldName('value')
+    out.set(short?.type === 'alias' ? short.text : full.text.split('.').at(-1)!, full.text)
+  }
+
+  return out
+}
+
+/** An alias's full name under the file's aliases (`P.Notifications` with `alias Postgrex, as: P`). */
+function resolveAlias(name: string, aliases: Map<string, string>): string {
+  const [head, ...rest] = name.split('.')
+  const full = aliases.get(head)
+  return full ? [full, ...rest].join('.') : name
+}
+
+/** Whether a node is a supervisor child spec's module: an element of a list, or the head of a `{Mod, opts}` tuple in one. */
+function childPosition(n: TsNode): boolean {
+  const parent = n.parent
+  return parent?.type === 'list' || (parent?.type === 'tuple' && parent.namedChildren[0]?.id === n.id && parent.parent?.type === 'list')
+}
+
+/**
+ * Whether a node is the `adapter:` of a `{Phoenix.PubSub, name: …, adapter: Mod}` child: Phoenix.PubSub's supervisor
+ * starts the adapter as a child of its own (Phoenix.PubSub.Supervisor.init/1,
+ * https://github.com/phoenixframework/phoenix_pubsub/blob/main/lib/phoenix/pubsub/supervisor.ex).
+ */
+function pubSubAdapter(n: TsNode, aliases: Map<string, string>): boolean {
+  const pair = n.parent
+  if (pair?.type !== 'pair' || keyName(pair.childForFieldName('key') ?? pair) !== 'adapter') return false
+  let up = pair.parent
+  while (up && (up.type === 'keywords' || up.type === 'list')) up = up.parent
+  const head = up?.type === 'tuple' ? up.namedChildren[0] : undefined
+  return head?.type === 'alias' && resolveAlias(head.text, aliases) === 'Phoenix.PubSub'
+}
+
+/**
+ * The connections the app's own processes open outside its repos' pools (OWN_CONNECTIONS), in the files under lib/:
+ * a child spec that names the opener (`{Postgrex.Notifications, opts}` or the module in a children list, a
+ * `start: {Cainophile.Adapters.Postgres, :start_link, args}` map), or an `Opener.start_link(…)` call inside a module
+ * some file under lib/ names as a child (or as a Phoenix.PubSub child's `adapter:`). A call whose module no file under lib/ starts (a libcluster strategy named
+ * only in config, a module started by hand) is given back apart, with nothing said of where it starts.
+ */
+export async function ownConnections(files: FileReader): Promise<{started: OwnConnection[]; unstarted: OwnConnection[]}> {
+  const started: OwnConnection[] = []
+  const calls: {conn: OwnConnection; module: string}[] = []
+  const texts = new Map<string, string>()
+  for (const path of filesUnder(files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths) {
+    const text = searchedText(files, path)
+    if (typeof text === 'string') texts.set(path, text)
+  }
+
+  const parse = async (text: string, visit: (n: TsNode, aliases: Map<string, string>) => void): Promise<void> => {
+    const tree = (await loadGrammar('elixir')).parse(text)
+    if (!tree) return
+    try {
+      const aliases = aliasesOf(tree.rootNode)
+      const stack: TsNode[] = [tree.rootNode]
+      while (stack.length > 0) {
+        const n = stack.pop()!
+        for (const c of n.namedChildren) if (c) stack.push(c)
+        visit(n, aliases)
+      }
+    } finally {
+      tree.delete()
+    }
+  }
+
+  for (const [path, text] of texts) {
+    if (!/Notifications|SimpleConnection|ReplicationConnection|Cainophile/.test(text)) continue
+    await parse(text, (n, aliases) => {
+      const at = (opener: string): OwnConnection => ({file: path, line: n.startPosition.row + 1, opener, ...OWN_CONNECTIONS[opener]})
+      if (n.type === 'alias') {
+        const name = resolveAlias(n.text, aliases)
+        if (!(name in OWN_CONNECTIONS)) return
+        // A child spec: `{Postgrex.Notifications, opts}` or the module alone in a children list; a `start:` MFA tuple.
+        const parent = n.parent
+        // (The MFA only as a child spec's `start:`: `Keyword.get(opts, :connection_mod, {Postgrex.SimpleConnection, :start_link,
+        // []})` names a function something may call, not a child a supervisor starts.)
+        const mfa = parent?.type === 'tuple' && parent.namedChildren[0]?.id === n.id && parent.namedChildren[1]?.text === ':start_link' && parent.parent?.type === 'pair' && keyName(parent.parent.childForFieldName('key') ?? parent.parent) === 'start'
+        if (childPosition(n) || mfa) started.push({...at(name), startedAt: {file: path, line: n.startPosition.row + 1}})
+        return
+      }
+
+      if (n.type !== 'call') return
+      const target = n.childForFieldName('target')
+      const left = target?.type === 'dot' ? target.childForFieldName('left') : undefined
+      if (left?.type !== 'alias' || target?.childForFieldName('right')?.text !== 'start_link') return
+      const name = resolveAlias(left.text, aliases)
+      if (!(name in OWN_CONNECTIONS)) return
+      // The module whose function calls it: the nearest enclosing defmodule.
+      let up = n.parent
+      while (up && !(up.type === 'call' && callName(up) === 'defmodule')) up = up.parent
+      const module = up ? argsOf(up)[0]?.text : undefined
+      if (module) calls.push({conn: at(name), module})
+    })
+  }
+
+  const unstarted: OwnConnection[] = []
+  for (const {conn, module} of calls) {
+    let startedAt: {file: string; line: number} | undefined
+    for (const [path, text] of texts) {
+      if (startedAt) break
+      const short = module.split('.').at(-1)!
+      if (path === conn.file || !text.includes(short)) continue
+      await parse(text, (n, aliases) => {
+        if (!startedAt && n.type === 'alias' && resolveAlias(n.text, aliases) === module && (childPosition(n) || pubSubAdapter(n, aliases))) startedAt = {file: path, line: n.startPosition.row + 1}
+      })
+    }
+
+    if (startedAt) started.push({...conn, startedAt})
+    else unstarted.push(conn)
+  }
+
+  return {started, unstarted}
+}

@@ -8,7 +8,9 @@
  * `for id <- 1..size, do: conn(...)`), whatever the load. Requests are BEAM
  * processes that queue for a pooled connection, so the pools are the bound.
  * Oban's default notifier, Oban.Notifiers.Postgres, LISTENs on one more
- * connection of its own (Postgrex.SimpleConnection) per node.
+ * connection of its own (Postgrex.SimpleConnection) per node; so does each
+ * process of the app's own that a supervisor starts with Postgrex.Notifications,
+ * a Postgrex.ReplicationConnection or Cainophile (config.ts ownConnections).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
@@ -17,7 +19,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos, UNREAD_OPTIONS} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, ownConnections, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos, UNREAD_OPTIONS} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, withinDir} from '../../model/files.js'
 import {fromProject} from '../common/in-project.js'
@@ -289,6 +291,24 @@ export const elixir: ServerAnalyzer = {
     }
 
     const extras = migrate ? [] : obanNotifier(cfg, started.map((r) => r.name))
+    // The app's own processes that open a connection outside the repos' pools (a LISTEN listener, a replication
+    // consumer): one each, in every node, as far as conncalc can tell; none in a migration, which starts no application.
+    if (!migrate && (pools.length > 0 || otherAdapters)) {
+      const own = await ownConnections(ctx.files)
+      for (const c of own.started) {
+        const where = c.startedAt && (c.startedAt.file !== c.file || c.startedAt.line !== c.line) ? [fromFile(c.startedAt.file, c.startedAt.line)] : []
+        extras.push({
+          count: sourced(1, fromFile(c.file, c.line), [fromDefault(`${c.opener} opens ${c.what}, outside the repos' pools`, c.ref), ...where, assumed('started once in each node whenever the app runs: conncalc does not read a condition on the supervisor that starts it, nor a singleton that runs it on one node of a cluster')]),
+          kind: 'elixir-own-connection',
+          reason: `${c.opener}: ${c.what} outside the repos' pools`,
+        })
+      }
+
+      for (const c of own.unstarted) {
+        diagnostics.push({code: 'unknown-config-value', file: c.file, fix: `if it runs in ${ctx.processType}, count it: --assume ${ctx.processType}.extras=N`, line: c.line, message: `${ctx.processType}: ${c.file}:${c.line} starts ${c.opener}, ${c.what}, but no file under lib/ names its module as a supervisor's child (a libcluster strategy named only in config?): not counted`, processType: ctx.processType, severity: 'info'})
+      }
+    }
+
     // Which server each repo is on (model/other-server.ts): the queries at once are those of the repos counted on the plan.
     const apart = apartFromKnownOthers(pools)
     const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
