@@ -23,13 +23,16 @@ describe('an app module missing from the app (fixture python-missing-app-module)
 
   it('the numbers stay as if the module were there, the missing one starred', () => {
     // celery's find_app reads `-A jobs.app` as module jobs, attribute app (celery/app/utils.py), so jobs.py is the app's.
-    // web: --workers 2 × 1 sync thread × 1 connection (no pool found) = 2; worker: -c 3 prefork = 3; beat 0
-    // (no database scheduler); admin 1 × 1 = 1; reports -c 2 = 2. Total 2 + 3 + 0 + 1 + 2 = 8.
+    // web: --workers 2 × 1 sync thread × 1 connection (no pool found) = 2; worker: -c 3 prefork = 3; beat 1, assumed
+    // (schedule's beat_scheduler is not read: a DatabaseScheduler holds one, as for an installed package's app);
+    // admin 1 × 1 = 1; reports -c 2 = 2. Total 2 + 3 + 1 + 1 + 2 = 9.
     expect(r.type('web')).toMatchObject({connections: 2, processesPerDyno: 2})
     expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('counted as if the module were installed')}))
     expect(r.type('worker').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
     expect(r.type('admin').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
     expect(r.type('reports')).toMatchObject({connections: 2, processesPerDyno: 2})
-    expect(r.total).toBe(8)
+    expect(r.type('beat')).toMatchObject({connections: 1, threadsPerProcess: 1})
+    expect(JSON.stringify(r.type('beat').sources.threadsPerProcess)).toContain("celery beat's app schedule is not in the app's files")
+    expect(r.total).toBe(9)
   })
 })

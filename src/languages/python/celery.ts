@@ -75,7 +75,7 @@ const embedsBeat = (args: readonly string[]): boolean => args.some((a) => a === 
  * PersistentScheduler (a local shelve file) or RedBeat (Redis): beat only publishes messages.
  * `base` says which beat it is (standalone, or embedded by `worker -B`).
  */
-function beatConnections(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, base: Source, outside?: string): Sourced<number> {
+function beatConnections(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, base: Source, unread?: UnreadApp): Sourced<number> {
   const flag = findFlag(args, ['--scheduler', '-S'])
   const setting = settings?.names.get('CELERY_BEAT_SCHEDULER')
   let named: {scheduler: string; source: Source} | undefined
@@ -96,9 +96,13 @@ function beatConnections(args: readonly string[], settings: PyModule | undefined
     }
   }
 
-  // The Celery app is a package outside the repository (`celery -A pkg beat`, pkg installed): the beat_scheduler it
+  // The Celery app is not read: a package outside the repository (`celery -A pkg beat`, pkg installed), or a module
+  // not in the app's files from the command's folder (a build step may move it there): the beat_scheduler it
   // configures is not read; a DatabaseScheduler would hold one connection, so one is assumed.
-  if (!named && outside) return sourced(1, base, [assumed(`celery beat's app ${outside} is not in the app (a package it installs): the beat scheduler it configures is not read; a DatabaseScheduler (django-celery-beat) holds one connection, the default PersistentScheduler none: one assumed`)])
+  if (!named && unread) {
+    const where = unread.installed ? 'is not in the app (a package it installs)' : 'is not in the app\'s files from the command\'s folder (nor a package its dependency files name; a build step may put it there)'
+    return sourced(1, base, [assumed(`celery beat's app ${unread.module} ${where}: the beat scheduler it configures is not read; a DatabaseScheduler (django-celery-beat) holds one connection, the default PersistentScheduler none: one assumed`)])
+  }
   if (!named) return sourced(0, base, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)])
   if (/DatabaseScheduler/.test(named.scheduler)) return sourced(1, named.source, [base, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)])
   // `-S django`: beat resolves a scheduler name through the `celery.beat_schedulers` entry points (celery/beat.py
@@ -120,9 +124,16 @@ function packageInstalled(ctx: AnalyzerContext, module: string): boolean {
 }
 
 /** The beat `worker -B` embeds: one process beside the pool, with beatConnections' count. */
-function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, outside?: string): Extra {
+function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, unread?: UnreadApp): Extra {
   const beat = fromDefault('worker -B runs celery beat as one more process (EmbeddedService)', EMBEDDED_BEAT)
-  return {count: beatConnections(args, settings, modules, texts, beat, outside), kind: 'celery-beat', reason: 'celery beat embedded by -B (a process beside the pool)'}
+  return {count: beatConnections(args, settings, modules, texts, beat, unread), kind: 'celery-beat', reason: 'celery beat embedded by -B (a process beside the pool)'}
+}
+
+/** A Celery app (`-A module`) conncalc found no file of: whether a package the dependency files name provides it. */
+type UnreadApp = {installed: boolean; module: string}
+
+function unreadApp(ctx: AnalyzerContext, appModule: string | undefined, found: boolean): UnreadApp | undefined {
+  return appModule && !found ? {installed: packageInstalled(ctx, appModule), module: appModule} : undefined
 }
 
 function nprocDefault(ctx: AnalyzerContext): Sourced<number> {
@@ -345,8 +356,8 @@ export const celery: ServerAnalyzer = {
 
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
-      const outside = appModule && !viaFlask && entries.length === 0 && packageInstalled(ctx, appModule) ? appModule : undefined
-      const scheduled = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic), outside)
+      const unread = unreadApp(ctx, appModule, Boolean(viaFlask) || entries.length > 0)
+      const scheduled = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic), unread)
       const threads = scheduled.value === 0 && dbBroker ? sourced(1, dbBroker.source, [fromDefault('celery beat sends each task through the broker, here the app\'s database: one connection', periodic)]) : scheduled
       const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
       if (threads.value !== 0) return analysis
@@ -452,7 +463,7 @@ export const celery: ServerAnalyzer = {
 
     const analysis = mainProcess.length > 0 ? {...analysis0, extrasPerDyno: [...(analysis0.extrasPerDyno ?? []), ...mainProcess]} : analysis0
     if (!embedsBeat(args)) return analysis
-    const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, appModule && !viaFlask && entries.length === 0 && packageInstalled(ctx, appModule) ? appModule : undefined)
+    const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, unreadApp(ctx, appModule, Boolean(viaFlask) || entries.length > 0))
     return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}
   },
   id: 'celery',
