@@ -4,7 +4,7 @@ import {actionCable} from '../languages/ruby/action-cable.js'
 import {messageBus} from '../languages/ruby/message-bus.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isKarafka, isRacecar, isBackburner, isRpush, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isLitestarRun, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isKarafka, isRacecar, isBackburner, isRpush, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
@@ -69,6 +69,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('ruby-script', (cmd, ctx) => rubyScript(cmd.argv, ctx.files) !== undefined, async () => (await import('../languages/ruby/ruby-script.js')).rubyScriptAnalyzer),
   lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
   lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
+  lazyAnalyzer('litestar', isLitestarRun, async () => (await import('../languages/python/litestar.js')).litestarRun),
   lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),
   lazyAnalyzer('hypercorn', isHypercorn, async () => (await import('../languages/python/hypercorn.js')).hypercorn),
   lazyAnalyzer('daphne', isDaphne, async () => (await import('../languages/python/daphne.js')).daphne),

@@ -32,6 +32,24 @@ export const isUvicorn: Matcher = (cmd) => {
   return name === 'uvicorn' || (name === 'fastapi' && args[0] === 'run')
 }
 
+/**
+ * `litestar run` (`litestar --app x:y run …`): Litestar's CLI serving the app. The group's own options (--app,
+ * --app-dir, each with a value) may come before `run`. The command's arguments after `run`; undefined for any other.
+ */
+export function litestarRunArgs(argv: readonly string[]): {args: string[]; group: string[]} | undefined {
+  const {args, name} = pythonProgram(argv)
+  if (name !== 'litestar') return undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === 'run') return {args: args.slice(i + 1), group: args.slice(0, i)}
+    if (!a.startsWith('-')) return undefined
+    if ((a === '--app' || a === '--app-dir') && args[i + 1] !== undefined) i++
+  }
+
+  return undefined
+}
+
+export const isLitestarRun: Matcher = (cmd) => litestarRunArgs(cmd.argv) !== undefined
 export const isGranian: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'granian'
 export const isHypercorn: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'hypercorn'
 export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daphne'

@@ -20,6 +20,22 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
 
 
+/**
+ * Folders other than the root and src/ whose packages pyproject.toml installs at the top level, as the app installed
+ * as a package imports them: hatch's wheel `packages = ["src/py/app"]` (the last part is the package's name,
+ * https://hatch.pypa.io/latest/plugins/builder/wheel/#options) and poetry's `packages = [{include = "app", from =
+ * "src/py"}]` (https://python-poetry.org/docs/pyproject/#packages).
+ */
+function packageFolders(files: FileReader): string[] {
+  const text = files.read('pyproject.toml')?.text ?? ''
+  const section = (name: string): string => new RegExp(String.raw`^\[${name.replaceAll('.', String.raw`\.`)}\][ \t]*$([\s\S]*?)(?=^\[|(?![\s\S]))`, 'm').exec(text)?.[1] ?? ''
+  const array = (body: string): string => /^\s*packages\s*=\s*\[([\s\S]*?)\]\s*$/m.exec(body)?.[1] ?? ''
+  const hatch = [...array(section('tool.hatch.build.targets.wheel')).matchAll(/["']([^"']+)\/[^"'/]+["']/g)].map((m) => m[1])
+  const poetry = [...array(section('tool.poetry')).matchAll(/\bfrom\s*=\s*["']([^"']+)["']/g)].map((m) => m[1])
+  const out = [...hatch, ...poetry].map((d) => d.replace(/^\.\//, '').replace(/\/+$/, '')).filter((d) => d !== '' && d !== 'src' && d !== '.' && !d.split('/').includes('..'))
+  return [...new Set(out)]
+}
+
 /** Each file's evaluations so far, in any project of the run, by its text (shared-eval.ts; a `cd sub` reads another file at the same path). */
 const evaluations = new Map<string, {text: string; traces: PyTrace[]}[]>()
 
@@ -53,7 +69,8 @@ export class PythonProject {
     // library/sys_path_init.html). An app that sets PYTHONPATH itself keeps its own, so the root is not added then.
     const within = ctx.files.within
     const up = within && !within.split('/').includes('..') && ctx.env.get('PYTHONPATH') === undefined ? within.split('/').map(() => '..').join('/') : undefined
-    this.bases = up === undefined ? [...roots, '', 'src'] : [...roots, '', up, 'src']
+    const packaged = packageFolders(ctx.files)
+    this.bases = up === undefined ? [...roots, '', ...packaged, 'src'] : [...roots, '', up, ...packaged, 'src']
   }
 
   /**
