@@ -3,7 +3,8 @@
  * a plain script or a Django management command runs on its main thread unless these start more.
  * APScheduler's BlockingScheduler/BackgroundScheduler with its default executor runs jobs on a
  * thread pool of 10 (executors/pool.py ThreadPoolExecutor(max_workers=10), the scheduler's
- * default executor), each job at most once at a time (max_instances 1), so min(10, jobs).
+ * default executor), each job at most max_instances at once (its keyword, else the scheduler's job_defaults, else 1),
+ * so min(10, the jobs' max_instances summed).
  * Anything else that starts threads or processes is an `unknown-command` naming where.
  */
 import type {AnalyzerContext} from '../common/types.js'
@@ -92,11 +93,22 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     // outside an `if` or a loop of it, are added whenever it starts: as certain as jobs added at the top level.
     const startedIn = modules.flatMap((m) => m.calls.filter((x) => x.callee === `${c.callee}().start`)).map((x) => x.within)
     const withStart = (j: PyCall): boolean => j.within !== undefined && startedIn.length > 0 && startedIn.every((w) => w === j.within) && (j.arms ?? []).length === 0 && !j.loop
-    if (jobs.length > 0 && jobs.length < 10 && jobs.every((j) => !j.conditional || withStart(j))) {
-      return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(jobs.length, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, each run at most once at a time (max_instances 1)`, APSCHEDULER_JOBS)]))}
+    // A job runs up to its max_instances at once (add_job/scheduled_job's keyword, else the scheduler's
+    // job_defaults, else 1): each instance is a thread of the pool.
+    const instances = jobs.map((j) => jobInstances(j, c))
+    const known = instances.every((n) => n !== undefined)
+    const sum = known ? instances.reduce((a: number, n) => a + n!, 0) : 0
+    if (jobs.length > 0 && known && sum < 10 && jobs.every((j) => !j.conditional || withStart(j))) {
+      const each = sum === jobs.length ? 'each run at most once at a time (max_instances 1)' : `${sum} runs at most at once (their max_instances: ${instances.join(' + ')})`
+      return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(sum, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, ${each}`, APSCHEDULER_JOBS)]))}
     }
 
-    const uncounted = fromDefault(jobs.length >= 10 ? `${jobs.length} jobs scheduled: the pool is the bound` : 'its jobs are added where conncalc does not count them (in a function, a loop or a decorator of the app\'s own), so the pool is the bound', APSCHEDULER_JOBS)
+    const uncounted = fromDefault(
+      !known ? `a job's max_instances (or the scheduler's job_defaults) is a value conncalc cannot read, so the pool is the bound`
+      : sum >= 10 ? `${jobs.length} jobs scheduled${sum === jobs.length ? '' : ` (${sum} runs at once by their max_instances)`}: the pool is the bound`
+      : 'its jobs are added where conncalc does not count them (in a function, a loop or a decorator of the app\'s own), so the pool is the bound',
+      APSCHEDULER_JOBS,
+    )
     return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(10, fromFile(file, c.line), [pool, uncounted]))}
   }
 
@@ -114,6 +126,24 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     threads: sourced(1, assumed(`${what} (or code it imports) starts threads or processes (${where}); one thread using the database is assumed`)),
   }
 }
+
+/**
+ * How many runs of a job may be at once: its `max_instances=` (add_job, scheduled_job), else the scheduler's
+ * `job_defaults={"max_instances": N}`, else APScheduler's default 1 (BaseScheduler._job_defaults). Undefined when the
+ * value is one conncalc cannot read.
+ */
+function jobInstances(job: PyCall, scheduler: PyCall): number | undefined {
+  const own = job.kwargs.max_instances
+  if (own !== undefined) return positive(asInteger(own))
+  const defaults = scheduler.kwargs.job_defaults
+  if (defaults === undefined) return 1
+  if (!isDict(defaults)) return undefined
+  const given = defaults.value.entries.get('max_instances')
+  if (given !== undefined) return positive(asInteger(given))
+  return defaults.value.partial ? undefined : 1
+}
+
+const positive = (n: number | undefined): number | undefined => (n !== undefined && n > 0 ? n : undefined)
 
 /**
  * A scheduler runs its jobs only once `start()` is called. When every `start()` of it sits in an arm of an `if`
