@@ -144,6 +144,54 @@ describe('evaluatePython on shapes real settings modules use', () => {
     expect(v.kind).toBe('unknown')
   })
 
+  it('does not follow a recursion on data it cannot read: a tree walk that recurses from six branches ends, and the module is still read', async () => {
+    // walk(nodes) recurses from each of six `if` arms on `item.get(...)`, with `nodes` from the environment
+    // (unknown): followed to the call depth bound that is 6^8 walks of the body. The recursive calls have an
+    // unknown argument, so they are not followed; the names after it are read.
+    const arms = ['a', 'b', 'c', 'd', 'e', 'f'].flatMap((k) => [`        if item.get("${k}"):`, `            total += walk(item.get("children"))`])
+    const src = ['import json, os', 'def walk(nodes):', '    total = 0', '    for item in nodes:', ...arms, '        total += 1', '    return total', 'COUNT = walk(json.loads(os.environ["TREE"]))', 'POOL = 7', ''].join('\n')
+    const m = await evaluatePython('settings.py', src, {env: envOf({}), nproc})
+    expect(asInteger(m.names.get('POOL'))).toBe(7)
+    expect(m.names.get('COUNT')?.kind).toBe('unknown')
+  })
+
+  it('follows a recursion on values it reads: fact(4) is 24', async () => {
+    // fact(4) = 4 × fact(3) = 4 × 3 × fact(2) = 4 × 3 × 2 × fact(1) = 24: each call's argument is known, so it is followed.
+    const src = ['def fact(n):', '    if n <= 1:', '        return 1', '    return n * fact(n - 1)', 'POOL = fact(4)', ''].join('\n')
+    expect(asInteger(await value(src, 'POOL'))).toBe(24)
+  })
+
+  it('a name a loop conncalc does not run binds is unknown after it, saying which loop; a loop that makes no pass changes nothing', async () => {
+    const src = [
+      'import os',
+      'POOL = 5',
+      'for name in os.environ["EXTRA_DBS"].split(","):',
+      '    POOL += 2',
+      'THREADS = 4',
+      'while os.environ.get("SCALE_UP"):',
+      '    THREADS = THREADS * 2',
+      'WORKERS = 3',
+      'for name in []:',
+      '    WORKERS = 9',
+      'def count(items):',
+      '    n = 0',
+      '    for i in items:',
+      '        n += 1',
+      '    return n',
+      'TOTAL = count(os.environ["ITEMS"].split(","))',
+      '',
+    ].join('\n')
+    // POOL: the loop over EXTRA_DBS (not set anywhere) may add 2 any number of times.
+    expect(await value(src, 'POOL')).toMatchObject({kind: 'unknown', reason: '`POOL` may be changed by the `for` loop at line 3, which conncalc does not run'})
+    // SCALE_UP is not set: os.environ.get gives None, so the while loop makes no pass and THREADS stays 4.
+    expect(asInteger(await value(src, 'THREADS'))).toBe(4)
+    // With SCALE_UP set the loop runs (until something conncalc does not see stops it).
+    expect(await value(src, 'THREADS', {SCALE_UP: '1'})).toMatchObject({kind: 'unknown', reason: '`THREADS` may be changed by the `while` loop at line 6, which conncalc does not run'})
+    expect(asInteger(await value(src, 'WORKERS'))).toBe(3)
+    // count() returns n after a loop over items conncalc cannot see: not 0.
+    expect((await value(src, 'TOTAL')).kind).toBe('unknown')
+  })
+
   it("keeps what __init__ binds on self for the instance's later reads (a @staticmethod is not given it); a branch's binding is unknown", async () => {
     const src = [
       'import socket',

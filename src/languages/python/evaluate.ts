@@ -434,26 +434,42 @@ class Evaluator {
         // Not executed: only the calls inside are collected, as conditional. A `for`'s iterable is evaluated once, before
         // the loop (`for status in pool.map(fetch, pages):` hands the pool its tasks), its value not bound.
         const iterable = node.type === 'for_statement' ? node.childForFieldName('right') : null
-        if (iterable) await this.expr(iterable, scope)
+        const items = iterable ? await this.expr(iterable, scope) : undefined
         const elseBody = node.childForFieldName('alternative')?.childForFieldName('body')
+        // A loop that surely makes no pass (`for x in []:`, `while os.environ.get("UNSET"):`) binds nothing; its `else:` runs.
+        const condition = node.type === 'while_statement' ? node.childForFieldName('condition') : null
+        const test = condition ? await this.expr(condition, scope) : undefined
+        const none = items ? items.kind === 'known' && knownTruth(items.value) === false : test?.kind === 'known' && knownTruth(test.value) === false
+        if (none) {
+          await this.block(this.bodyOf(elseBody), scope)
+          return
+        }
+
         const unrolled = node.type === 'for_statement' && this.unrolled === 0 && (await this.unrollNamespaceWrites(node, scope))
         if (unrolled) this.unrolled++
+        // A name the loop binds (`total += 1`, its target) has, after it, the value of however many passes ran, which
+        // conncalc does not know: unknown, unless the loop was unrolled (its writes made pass by pass).
+        const changed = unrolled ? undefined : new Set<string>()
         this.loopDepth++
         try {
-          await this.speculative([node.childForFieldName('body')], scope)
+          await this.speculative([node.childForFieldName('body')], scope, changed)
         } finally {
           this.loopDepth--
           if (unrolled) this.unrolled--
         }
 
-        await this.speculative([elseBody], scope)
+        await this.speculative([elseBody], scope, changed)
+        this.forgetChanged(node, scope, changed, `the \`${node.type === 'for_statement' ? 'for' : 'while'}\` loop at line ${this.line(node)}, which conncalc does not run`)
         return
       }
 
       case 'match_statement': {
-        // Which case matches is not decided: each case body's calls are collected, as conditional.
+        // Which case matches is not decided: each case body's calls are collected, as conditional, and a name a case
+        // binds is unknown after the `match`.
         const cases = named(node.childForFieldName('body')!).filter((c) => c.type === 'case_clause')
-        await this.speculative(cases.map((c) => c.childForFieldName('consequence')), scope)
+        const changed = new Set<string>()
+        await this.speculative(cases.map((c) => c.childForFieldName('consequence')), scope, changed)
+        this.forgetChanged(node, scope, changed, `the \`match\` at line ${this.line(node)}, whose case conncalc does not decide`)
         return
       }
 
@@ -626,6 +642,11 @@ class Evaluator {
     const run = this.run()
     if (run.open) run.trace.maxRel = Math.max(run.trace.maxRel, depth.calls - run.trace.startDepth)
     if (depth.calls >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
+    // A function that calls itself (or is called again by one it called) with an argument conncalc does not know (an
+    // unknown value, or what a call conncalc does not evaluate returned: `json.loads(...)`, `item.get(...)`) recurses on data it cannot see: each such call would be walked again, speculatively, until MAX_CALL_DEPTH, and a
+    // body that recurses from several branches (a tree walk's `if` arms) grows as branches^depth. It is not followed.
+    if (ACTIVE.has(fn) && [...args, ...Object.values(kwargs)].some(opaque))
+      return this.unknown(node, `\`${fn.name}()\` calls itself with an argument conncalc does not know, and the recursion is not followed`)
     const local = FrameScope.fork(fn.scope)
     const used = new Set<string>()
     let next = 0
@@ -655,15 +676,27 @@ class Evaluator {
     ev.frame = {depth: 0, locals: local, outer: fn.scope}
     ev.moduleScope = this.moduleScope
     depth.calls++
+    ACTIVE.set(fn, (ACTIVE.get(fn) ?? 0) + 1)
     try {
       await ev.block(ev.bodyOf(body), local)
       return ev.frame.returned ?? this.known(node, null)
     } finally {
       release(local)
       depth.calls--
+      const n = ACTIVE.get(fn)! - 1
+      if (n === 0) ACTIVE.delete(fn)
+      else ACTIVE.set(fn, n)
       if (calls) append(calls, ev.calls)
       // The same caller walked again (its module read twice) is one site; past MAX_SITES the function is said to have more.
       if (site) addSite(run, sites, {calls: ev.calls, file: site.file, line: site.line, ...(site.once ? {once: true} : {})})
+    }
+  }
+
+  /** Each name in `changed` is unknown from here: `where` may have bound it (or not) to another value. */
+  private forgetChanged(node: PyNode, scope: Scope, changed: Set<string> | undefined, where: string): void {
+    for (const name of changed ?? []) {
+      const before = scope.get(name)
+      scope.set(name, this.unknown(node, `\`${name}\` may be changed by ${where}`, before))
     }
   }
 
@@ -679,8 +712,11 @@ class Evaluator {
     return this.parameter(node, key, of.parameterOf!, `\`${this.snippet(node)}\` is the keyword argument \`${key}\` the caller passes in \`**${of.parameter}\`, which conncalc does not follow here`)
   }
 
-  /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
-  private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
+  /**
+   * Walk bodies that may or may not run, in a throwaway scope, to collect their calls. Given `changed`, the names
+   * a body binds anew are added to it (what a loop conncalc does not run may have changed).
+   */
+  private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope, changed?: Set<string>): Promise<void> {
     this.conditionalDepth++
     this.speculating++
     try {
@@ -689,6 +725,7 @@ class Evaluator {
           const s = fork(scope)
           try {
             await this.block(this.bodyOf(b), s)
+            if (changed) for (const name of namesChanged(scope, [s])) changed.add(name)
           } finally {
             release(s)
           }
@@ -2503,6 +2540,12 @@ function named(node: PyNode): PyNode[] {
 const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']
 /** How many items a comprehension conncalc evaluates may produce (a settings file's comprehension is small). */
 const MAX_COMPREHENSION = 256
+
+/** The app's functions being walked now (invoke), each with how many of its calls are open: evaluation is strictly nested. */
+const ACTIVE = new Map<PyFunction, number>()
+
+/** A value conncalc cannot look into: unknown, or the result of a call it does not evaluate (a library's). */
+const opaque = (v: EvalValue): boolean => v.kind === 'unknown' || (isObj(v.value) && v.value.kind === 'call')
 /** How many items a `for` that writes the module's namespace is walked for (unrollNamespaceWrites). */
 const MAX_UNROLL = 64
 
