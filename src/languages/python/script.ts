@@ -30,6 +30,12 @@ const EVENT_LOOP = /^(asyncio\.run|asyncio\.get_event_loop\(\)\.run_until_comple
 const CONCURRENT = /(^|\.)(gather|create_task|ensure_future|as_completed|TaskGroup|run_app|start_server|serve|run_webhook|start_polling|run_polling)$/
 /** Async connection pools (their tasks share them on the loop). */
 const ASYNC_POOL = /^(asyncpg\.(create_pool|pool\.create_pool|Pool)|aiopg\.(create_pool|sa\.create_engine)|psycopg_pool\.AsyncConnectionPool|sqlalchemy\.ext\.asyncio\.create_async_engine|databases\.Database)$/
+/**
+ * Calls that run another program as a process of its own (subprocess.Popen and its helpers, os.system/popen, the
+ * os.exec* and os.spawn* families): https://docs.python.org/3/library/subprocess.html, https://docs.python.org/3/library/os.html#process-management
+ */
+const LAUNCH = /^(subprocess\.(Popen|run|call|check_call|check_output|getoutput|getstatusoutput)|os\.(system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?))$/
+const SUBPROCESS = 'https://docs.python.org/3/library/subprocess.html'
 
 export const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
@@ -93,6 +99,10 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
   // `python clock.py` that loads nothing able to reach a database (no database library, URL or Django settings in it or
   // the app modules it imports at load): its process holds none, whatever the app's other processes use.
   const none = command ? undefined : await loadsNoDatabase(project, read, file)
+  // The script loads no database itself but starts other programs (`Popen(cmd, shell=True)` for each worker command):
+  // they run as processes of their own on the dyno, with whatever they load, and conncalc does not follow them.
+  const launched = none ? launchedPrograms(read, none.files) : undefined
+  if (launched) return launcherAnalysis(ctx, file, what, launched)
   if (none) {
     const also = none.files.length - 1
     const packages = none.packages.length > 0 ? `; the installed packages it imports (${none.packages.slice(0, 8).join(', ')}${none.packages.length > 8 ? ', …' : ''}) are not read` : ''
@@ -131,4 +141,58 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
       ? {loopSource: fromDefault(`${file}:${loop.line} runs an asyncio event loop (${loop.callee}), ${file}:${concurrent!.line} starts concurrent work on it (${concurrent!.callee}) and ${asyncPool.m.file}:${asyncPool.c.line} makes an async pool (${asyncPool.c.callee}): the tasks on the loop each check a connection out, every pooled connection can be in use at once`, ASYNCIO_TASKS), threads: 'event-loop' as const}
       : {threads}),
   })
+}
+
+interface Launch {
+  callee: string
+  file: string
+  line: number
+  /** The command, when the call names it in a way conncalc reads (a string, or a list of strings). */
+  command?: string
+}
+
+/** The calls in the modules the process loads that start another program (LAUNCH), in reading order. */
+function launchedPrograms(read: readonly PyModule[], files: readonly string[]): Launch[] | undefined {
+  const found: Launch[] = []
+  for (const m of read) {
+    if (!files.includes(m.file)) continue
+    for (const c of m.calls) {
+      if (!LAUNCH.test(c.callee)) continue
+      const arg = c.args[0]
+      const value = arg?.kind === 'known' ? arg.value : undefined
+      const words = typeof value === 'string' ? [value] : value !== null && typeof value === 'object' && !Array.isArray(value) && value.kind === 'list' ? value.items.map((i) => (i.kind === 'known' && typeof i.value === 'string' ? i.value : undefined)) : []
+      found.push({callee: c.callee, file: m.file, line: c.line, ...(words.length > 0 && words.every((w) => w !== undefined) ? {command: words.join(' ')} : {})})
+    }
+  }
+
+  return found.length > 0 ? found : undefined
+}
+
+/**
+ * A script that starts other programs and loads no database itself: the programs are processes of their own on the
+ * dyno (a `python -u workers.py` that Popens an RQ scheduler and N workers), each with the connections of what it
+ * runs. conncalc does not follow them, so their number is an assumption (1, as for a command it does not know), said
+ * with where they start.
+ */
+function launcherAnalysis(ctx: AnalyzerContext, file: string, what: string, launched: Launch[]): ServerAnalysis {
+  const where = launched.slice(0, 3).map((l) => `${l.callee.split('.').pop()}${l.command ? `("${l.command}")` : ''} at ${l.file}:${l.line}`).join(', ') + (launched.length > 3 ? `, ${launched.length - 3} more` : '')
+  const why = `${what} loads no database library itself but starts other programs (${where}), each a process of its own on the dyno with the connections of what it runs; conncalc does not follow them: 1 connection assumed`
+  return {
+    diagnostics: [
+      {
+        code: 'unknown-command',
+        file: launched[0].file,
+        fix: `say how many processes the programs it starts run and how many connections each holds: --assume ${ctx.processType}=PROCESSES:THREADS (or run each program as a process type of its own)`,
+        line: launched[0].line,
+        message: `${ctx.processType}: ${why}`,
+        processType: ctx.processType,
+        severity: 'warning',
+      },
+    ],
+    language: 'python',
+    pools: [],
+    processesPerDyno: sourced(1, fromDefault(`${what} runs in one process, beside the programs it starts`, MAIN)),
+    server: 'python-script',
+    threadsPerProcess: sourced(1, assumed(why), [fromDefault(`${launched[0].callee} runs a program as a child process`, SUBPROCESS)]),
+  }
 }
