@@ -35,6 +35,25 @@ const MAX_FILES = 400
 const THREAD_CLASSES = new Set(['Thread'])
 const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Future', 'Promise', 'ScheduledTask', 'SingleThreadExecutor', 'ThreadPoolExecutor', 'TimerSet', 'TimerTask'])
 
+/**
+ * Calls that start a Rack server in the script's own process: Rackup::Server / Rack::Server (rackup's, started with
+ * `.start` on the class or on the object `.new` makes), a handler run directly (Rack::Handler::WEBrick.run; the
+ * handler lookups `get`/`default`/`pick`, whose result is run), and the servers' own classes (Puma::Server,
+ * Puma::Launcher, WEBrick::HTTPServer, Thin::Server). rack/rack v2.2.0 lib/rack/server.rb, rack/rackup v2.2.1
+ * lib/rackup/server.rb and lib/rackup/handler.rb.
+ */
+const RACK_SERVER_STARTS = new Map<string, string[]>([
+  ['Rack::Server', ['new', 'start']],
+  ['Rackup::Server', ['new', 'start']],
+  ['Rack::Handler', ['default', 'get', 'pick']],
+  ['Rackup::Handler', ['default', 'get', 'pick']],
+  ...['Puma', 'WEBrick', 'Thin', 'Falcon', 'Unicorn'].flatMap((h): [string, string[]][] => [[`Rack::Handler::${h}`, ['run']], [`Rackup::Handler::${h}`, ['run']]]),
+  ['Puma::Server', ['new']],
+  ['Puma::Launcher', ['new']],
+  ['WEBrick::HTTPServer', ['new']],
+  ['Thin::Server', ['new', 'start']],
+])
+
 interface Start {
   file: string
   /** `Que.mode = :async` (Que 0.x's in-process worker threads). */
@@ -195,6 +214,10 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (receiver?.startsWith('Concurrent::') && CONCURRENT_STARTS.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(node.name)) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+        } else if (receiver !== undefined && RACK_SERVER_STARTS.get(receiver)?.includes(node.name)) {
+          // `Rackup::Server.new(...).start`, `Rack::Handler::WEBrick.run(app)`, `Puma::Server.new(app)`: a Rack server in
+          // this process, running each request on a thread of its own — how many is the server's, not counted here.
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name} (a Rack server in the script's process)`})
         } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (node.name === 'run!' && receiver && node.receiver && args.every((a) => a instanceof P.KeywordHashNode)) {
