@@ -149,6 +149,13 @@ function urlEnvVar(doc: YamlErb, entry: Entry): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined
 }
 
+/** The ERB of an entry's `url:` line reads DATABASE_URL after the variable it reads first (its fallback when that one is unset). */
+function urlFallsBackToDatabaseUrl(doc: YamlErb, entry: Entry): boolean {
+  const line = doc.yaml.lineOf([...entry.path, 'url'])
+  const code = line === undefined ? '' : (tagsOnLine(doc.erb, line).at(-1)?.code ?? '')
+  return urlEnvVar(doc, entry) !== PRIMARY_SERVER && /ENV(?:\[|\.fetch\()\s*["']DATABASE_URL["']/.test(code)
+}
+
 /** The env var ActiveRecord merges into a named entry (rails/rails database_configurations.rb): CACHE_DATABASE_URL for `cache`. */
 export const entryUrlVar = (name: string): string => `${name.toUpperCase()}_DATABASE_URL`
 
@@ -221,6 +228,9 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
     const v = ctx.env.get(fromVar)
     // DATABASE_URL is the one Heroku always sets: an entry reading it is on the primary's server.
     if (v || fromVar === PRIMARY_SERVER) return {host: hostOfUrl(v?.value), key: fromVar}
+    // `ENV.fetch("DATABASE_PROXY_URL", ENV["DATABASE_URL"])`, `ENV["X"] || ENV["DATABASE_URL"]`: with X unset the url is
+    // DATABASE_URL's, as the file says (the primary's own url is read the same way, primaryUrlVar's fallsBack).
+    if (urlFallsBackToDatabaseUrl(doc, entry)) return {host: hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value), key: PRIMARY_SERVER}
     return {key: unknownServer(`${fromVar} has no value`)}
   }
 
