@@ -181,6 +181,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const earlier = fromStage === undefined ? undefined : stages.find((s) => s.name === fromStage || String(stages.indexOf(s)) === fromStage)
         if (fromStage !== undefined && !earlier) break
         const paths = words.filter((w) => !w.startsWith('--'))
+        const parents = words.includes('--parents')
         const json = paths[0]?.startsWith('[')
         const list = json ? jsonArray(paths.join(' ')) : paths
         if (!list || list.length < 2) break
@@ -198,6 +199,14 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const later: DockerStage['copies'] = []
         for (const written of sources) {
           const src = word(written)
+          // `COPY --parents jsapp/svg-icons/ patches/ .`, `COPY --from=build --parents /srv/app/./node_modules/ .` (Dockerfile
+          // 1.7): each source keeps its path below DEST, from a `/./` in it when there is one, else all of it: a copy to
+          // DEST/that path (https://docs.docker.com/reference/dockerfile/#copy---parents). A wildcard keeps its folders likewise.
+          const kept = parents ? keptPath(src) : undefined
+          if (kept !== undefined && /[*?[]/.test(posix.dirname(kept))) continue
+          const wild = kept !== undefined && /[*?[]/.test(kept)
+          const target = kept === undefined || kept === '.' ? to : wild ? posix.join(to, posix.dirname(kept)) : posix.join(to, kept)
+          const targetInto = kept === undefined || kept === '.' || wild ? into : false
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).
           // (`.gitignore`, `.npmrc` keep their dot: only a `./` prefix or the `.` folder itself is dropped.)
           let from: string | undefined = posix.normalize(src).replace(/^\/+/, '').replace(/^\.(?:\/|$)|\/$/g, '')
@@ -208,14 +217,14 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             // ./`) is that text here, not the repository's file of that name; so are the ones it wrote below a folder copied on.
             const wrote = earlier.written?.get(abs)
             if (wrote) {
-              ;(stage.written ??= new Map()).set(into ? posix.join(to, posix.basename(abs)) : to, wrote)
+              ;(stage.written ??= new Map()).set(targetInto ? posix.join(target, posix.basename(abs)) : target, wrote)
               continue
             }
 
-            for (const [at, w] of earlier.written ?? []) if (at.startsWith(abs === '/' ? '/' : `${abs}/`)) (stage.written ??= new Map()).set(posix.join(to, posix.relative(abs, at)), w)
+            for (const [at, w] of earlier.written ?? []) if (at.startsWith(abs === '/' ? '/' : `${abs}/`)) (stage.written ??= new Map()).set(posix.join(target, posix.relative(abs, at)), w)
             const overlays = mixReleaseOverlays(earlier, abs)
             if (overlays !== undefined) {
-              for (const o of overlays) stage.copies.push({from: o, into: false, to, whenPresent: true})
+              for (const o of overlays) stage.copies.push({from: o, into: false, to: target, whenPresent: true})
               continue
             }
 
@@ -237,7 +246,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               const placedAt = new Set(below.filter((b) => !same(b)).map((b) => b.at))
               for (const b of below) {
                 if (same(b) && !placedAt.has(b.at)) continue
-                later.push({from: b.c.from, fromStage: true, ...(b.c.ifMissing ? {ifMissing: true as const} : {}), into: false, line: b.c.line ?? ins.line, to: posix.join(to, posix.relative(abs, b.at))})
+                later.push({from: b.c.from, fromStage: true, ...(b.c.ifMissing ? {ifMissing: true as const} : {}), into: false, line: b.c.line ?? ins.line, to: posix.join(target, posix.relative(abs, b.at))})
               }
             }
 
@@ -253,14 +262,14 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               for (const c of earlier.copies) {
                 if (c.whenPresent) continue
                 if (c.into && under(c.to)) {
-                  stage.copies.push({from: c.from, fromStage: true, into: true, line: ins.line, to: posix.join(to, posix.relative(abs, c.to))})
+                  stage.copies.push({from: c.from, fromStage: true, into: true, line: ins.line, to: posix.join(target, posix.relative(abs, c.to))})
                   pieces++
                   continue
                 }
 
                 const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
                 if (!at.startsWith(abs === '/' ? '/' : `${abs}/`)) continue
-                stage.copies.push({from: c.from, fromStage: true, into: false, line: ins.line, to: posix.join(to, posix.relative(abs, at))})
+                stage.copies.push({from: c.from, fromStage: true, into: false, line: ins.line, to: posix.join(target, posix.relative(abs, at))})
                 pieces++
               }
 
@@ -274,17 +283,17 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
 
           // A source written as a folder (`COPY server/ .`, `COPY src/ ./src/`): Docker copies its contents, not the folder, to DEST.
           const folder = src.endsWith('/') && src !== '/'
-          if (from === '' || from === '.') stage.repoAt = to
+          if (from === '' || from === '.') stage.repoAt = target
           else if (/[*?[]/.test(from)) {
             // `COPY ./etc/*.conf /Kiwi/etc/`: each file the pattern matches goes into DEST (a folder, as Docker requires for
             // a wildcard); matched against the repository by readImage (container.ts expandGlobCopies).
-            if (!earlier && !from.startsWith('..')) stage.copies.push({from, glob: true, into: true, line: ins.line, to})
+            if (!earlier && !from.startsWith('..')) stage.copies.push({from, glob: true, into: true, line: ins.line, to: target})
           } else if (!from.startsWith('..')) {
             // `into` only because DEST is the WORKDIR, written out as its path (`COPY api /app/api` in WORKDIR /app/api; one
             // source, no trailing slash): a folder source lands at DEST itself (copiedBy). `COPY Cargo.lock .` is not one: `.` says
             // nothing of the source, and a file put into the WORKDIR (its usual meaning) does not make the WORKDIR that file.
-            const toWorkdir = into && !folder && to === stage.workdir && sources.length === 1 && !dest.endsWith('/') && dest !== '.'
-            stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to, ...(toWorkdir ? {toWorkdir: true as const} : {})})
+            const toWorkdir = targetInto && !folder && target === stage.workdir && sources.length === 1 && !dest.endsWith('/') && dest !== '.'
+            stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: targetInto && !folder, line: ins.line, to: target, ...(toWorkdir ? {toWorkdir: true as const} : {})})
           }
         }
 
@@ -316,6 +325,13 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
   }
 
   return {diagnostics, stages}
+}
+
+/** The part of a `COPY --parents` source kept below DEST: after its first `/./`, else the whole path, relative ('.' for the context). */
+function keptPath(src: string): string {
+  const pivot = src.indexOf('/./')
+  const kept = posix.normalize(pivot >= 0 ? src.slice(pivot + 3) : src).replace(/^\/+/, '').replace(/\/+$/, '')
+  return kept === '' ? '.' : kept
 }
 
 /** The stage an image is built from: `target` (heroku.yml's `build: docker: TYPE: {target: …}`), else the last one. */

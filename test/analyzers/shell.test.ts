@@ -395,6 +395,17 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     expect(knownProgram(split('tsc -p tsconfig.build.json').command.argv)).toMatchObject({connections: 0, kind: 'finishes'})
   })
 
+  it('a command word that only looks a program up on PATH (`$(command -v NAME)`, `$(which NAME)`, backquoted) is that program', () => {
+    // command -v prints the path the shell would run for NAME (POSIX command), which is NAME run by its name.
+    expect(split('$(command -v uwsgi) --ini deploy/uwsgi.ini').command.argv).toEqual(['uwsgi', '--ini', 'deploy/uwsgi.ini'])
+    expect(split('exec "$(which gunicorn)" app:app').command).toMatchObject({argv: ['gunicorn', 'app:app'], wrappers: ['exec']})
+    expect(split('gosu app $(command -v python) manage.py runserver').command).toMatchObject({argv: ['python', 'manage.py', 'runserver'], wrappers: ['gosu']})
+    expect(split('`which puma` -C config/puma.rb').command.argv[0]).toBe('puma')
+    // A name that is not written out, or another command's output, is not known: left as written.
+    expect(split('$(command -v "$SERVER") app:app').command.argv[0]).toBe('$(command -v "$SERVER")')
+    expect(split('$(cat server-name) app:app').command.argv[0]).toBe('$(cat server-name)')
+  })
+
   it('keeps a dotenv without `--` as the command (it is then not a wrapper)', () => {
     expect(split('dotenv puma').command.argv).toEqual(['dotenv', 'puma'])
   })

@@ -197,6 +197,35 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
   })
 
+  it('COPY --parents keeps each source\'s path below DEST (from a `/./` in it, else all of it); copied on with --from, a path below the earlier WORKDIR stays that repository path', () => {
+    // Dockerfile 1.7 (https://docs.docker.com/reference/dockerfile/#copy---parents): `COPY --parents lib/ tools/run.sh .` in
+    // /srv/web puts lib's files at /srv/web/lib and run.sh at /srv/web/tools/run.sh, not at /srv/web itself.
+    const r = image(
+      [
+        'FROM node:22 AS deps',
+        'WORKDIR /srv/web',
+        'COPY --parents lib/ tools/run.sh package.json .',
+        'RUN npm ci',
+        'FROM python:3.12',
+        'WORKDIR /srv/web',
+        'COPY . /srv/web',
+        'COPY --from=deps --parents /srv/web/./node_modules/ .',
+      ].join('\n'),
+    )
+    expect(r.parsed.stages[0].copies).toEqual([
+      {from: 'lib', into: false, line: 3, to: '/srv/web/lib'},
+      {from: 'tools/run.sh', into: false, line: 3, to: '/srv/web/tools/run.sh'},
+      {from: 'package.json', into: false, line: 3, to: '/srv/web/package.json'},
+    ])
+    // node_modules was built by a RUN, not copied from the repository: nothing of it maps back, and the WORKDIR is still the
+    // repository's root (read as lib/node_modules before, when --parents was taken for a plain copy of lib's contents to /srv/web).
+    expect(r.stage.copies).toEqual([])
+    expect(r.folder).toBe('')
+    // A wildcard keeps its folders too; one in a folder name is not followed.
+    expect(image('FROM x\nWORKDIR /app\nCOPY --parents conf/*.ini ./\n').stage.copies).toEqual([{from: 'conf/*.ini', glob: true, into: true, line: 3, to: '/app/conf'}])
+    expect(image('FROM x\nWORKDIR /app\nCOPY --parents */conf.ini ./\n').stage.copies).toEqual([])
+  })
+
   it('`RUN turbo prune PKG --docker` writes out/json and out/full in the repository\'s layout: copied on, they are the repository', () => {
     const text = (prune: string) =>
       [

@@ -1183,6 +1183,9 @@ function afterWrapperOptions(name: string, args: string[]): string[] | undefined
   return args.slice(i + spec.fixed)
 }
 
+/** A command word that is only a PATH lookup of a plain program name: `$(command -v NAME)`, `$(which NAME)`, or backquoted. */
+const PATH_LOOKUP = /^(?:\$\(\s*(?:command\s+-v|which)\s+([\w.+-]+)\s*\)|`\s*(?:command\s+-v|which)\s+([\w.+-]+)\s*`)$/
+
 function stripWrappers(
   argvIn: string[],
   env: Env,
@@ -1194,6 +1197,10 @@ function stripWrappers(
   const wrappers: string[] = []
   const assignments: EnvEntry[] = []
   for (;;) {
+    // `$(command -v uwsgi) --ini …`, `` `which gunicorn` app:app``: the word is the path the shell finds for that name on PATH
+    // (POSIX command -v prints it; which does the same), so the command is that program, run by its name.
+    const lookedUp = PATH_LOOKUP.exec(argv[0] ?? '')
+    if (lookedUp) argv[0] = lookedUp[1] ?? lookedUp[2]
     const written = normalizePath(argv[0] ?? '')
     // A system program by its path is that program (`/usr/bin/env bash ./start.sh`, `/usr/bin/nohup …`): PATH holds those folders.
     const head = written.startsWith('/') && DEFAULT_PATH.includes(written.slice(0, written.lastIndexOf('/'))) ? written.slice(written.lastIndexOf('/') + 1) : written
