@@ -352,6 +352,20 @@ export function quietPools(modules: readonly PyModule[]): Map<string, string> {
   return found
 }
 
+/**
+ * A method of the app's own class that never runs in this process: the class has no base a framework could call it
+ * through (none, or object), the method is no dunder Python calls itself and has no decorator that may register it,
+ * and no call in the code read calls it, or is handed it (`atexit.register(sender.enable_pool)`, `Thread(target=…)`),
+ * by its name. `def enable_background_pool(self): self._pool = ThreadPoolExecutor(10)` that nothing enables.
+ */
+function uncalledMethod(fn: PyFunctionSites, all: readonly AppCall[]): boolean {
+  const name = fn.name.split('.').at(-1) ?? fn.name
+  if (fn.classBases === undefined || fn.classBases.some((b) => b !== 'object' && b !== 'builtins.object')) return false
+  if (fn.decorated || (fn.decorators ?? []).length > 0 || /^__\w+__$/.test(name) || fn.sites.length > 0 || fn.truncated) return false
+  const names = (text: string | undefined): boolean => text !== undefined && text.replace(/\(\)/g, '').split('.').at(-1) === name
+  return !all.some(({call}) => names(call.callee) || (call.argNames ?? []).some(names) || Object.values(call.kwargText).some(names))
+}
+
 /** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
 export function threadStarts(modules: readonly PyModule[], entry?: EntryRoots): ThreadStart[] {
   const subclasses = subclassesOf(modules, THREAD_STARTS)
@@ -370,6 +384,8 @@ export function threadStarts(modules: readonly PyModule[], entry?: EntryRoots): 
       if (starts.some((s) => s.file === m.file && s.line === c.line)) continue
       // A helper neither a route nor a task: who calls it decides (a view calling it starts a thread per request).
       const own = {handler: requestHandler(c.within), job: jobName(c.within)}
+      // In a method nothing calls (uncalledMethod): it never runs, nor starts its threads.
+      if (c.within && !own.handler && !own.job && uncalledMethod(c.within, all)) continue
       const up: Callers = c.within && !own.handler && !own.job ? callersOf(c.within, all, others) : {}
       // In a command of the app's CLI, or a helper only such commands (or console scripts, entry modules the server never
       // imports) call: it runs in the process running that command, never in a web or job server's (cli-command.ts reads it there).
