@@ -2545,7 +2545,7 @@ const MAX_COMPREHENSION = 256
 const ACTIVE = new Map<PyFunction, number>()
 
 /** A value conncalc cannot look into: unknown, or the result of a call it does not evaluate (a library's). */
-const opaque = (v: EvalValue): boolean => v.kind === 'unknown' || (isObj(v.value) && v.value.kind === 'call')
+const opaque = (v: EvalValue): boolean => v.kind === 'unknown' || isCall(v)
 /** How many items a `for` that writes the module's namespace is walked for (unrollNamespaceWrites). */
 const MAX_UNROLL = 64
 
