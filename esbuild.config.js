@@ -1061,9 +1061,17 @@ function splitScopes(program, from, kept, fail) {
     const access = written ? `${BRIDGE}.${name}` : `(0, ${BRIDGE}.${name})`
     edits.push({at: range[0], end: range[1], text: shorthand.has(range[0]) ? `${name}: ${access}` : access})
   }
-  edits.sort((a, b) => b.at - a.at)
-  let text = program
-  for (const e of edits) text = text.slice(0, e.at) + e.text + text.slice(e.end)
+  // Pieces joined once: splicing each edit into the whole text copied it every time (tens of
+  // thousands of edits of a text of megabytes: 33 of a 40 s build on a 2-core machine).
+  edits.sort((a, b) => a.at - b.at)
+  const pieces = []
+  let at = 0
+  for (const e of edits) {
+    pieces.push(program.slice(at, e.at), e.text)
+    at = e.end
+  }
+  pieces.push(program.slice(at))
+  const text = pieces.join('')
   return {bridged: [...bridged].map(([name, written]) => ({name, written})), lazy: text}
 }
 
