@@ -77,3 +77,19 @@ describe('ActiveRecord without Rails (travis-hub, travis-api, travis-scheduler)'
     expect(plan('ar-without-rails-pool', ['--scale', 'web=1', '--env', 'DB_POOL=4']).type('web')).toMatchObject({connections: 4})
   })
 })
+
+describe('a rufus-scheduler clock script (codeforamerica/drai bin/scheduler)', () => {
+  it('runs each job on a work thread of its own: the pool bounds the process, an assumption that names the scheduler', () => {
+    // bin/clock requires ../db (Sequel max_connections Integer(ENV.fetch("DB_POOL", 4)) = 4) and starts
+    // Rufus::Scheduler.new (bin/clock:5), whose every/cron jobs each run on a work thread (up to max_work_threads, 28):
+    // how many query at once is not counted, so the pool bounds it: min(4, 4*) = 4, not the 1 of a script on its main thread.
+    const r = plan('ruby-rufus-scheduler', ['--scale', 'clock=1'])
+    expect(r.type('clock')).toMatchObject({connections: 4, poolPerProcess: 4, server: 'ruby-script', threadsPerProcess: 4})
+    expect(r.type('clock').sources.threadsPerProcess.source.kind).toBe('assumed')
+    const clock = r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'clock')
+    expect(clock?.message).toContain('Rufus::Scheduler.new (rufus-scheduler runs each job on a work thread of its own) at bin/clock:5')
+    expect(r.total).toBe(4)
+    // DB_POOL=2: min(2, 2*) = 2.
+    expect(plan('ruby-rufus-scheduler', ['--scale', 'clock=1', '--env', 'DB_POOL=2']).total).toBe(2)
+  })
+})

@@ -4,7 +4,7 @@
  * to establish_connection or Sequel.connect), read as for every Ruby type. How many threads use
  * them is read from the script and the app files it requires (require, require_relative, with
  * lib/ on the load path as Bundler-less apps set it, and `autoload :X, 'path'` once X is named): none started → 1, the main thread Ruby runs
- * the script on; a Thread, a concurrent-ruby pool or a fork started → a number conncalc does not
+ * the script on; a Thread, a concurrent-ruby pool, a rufus-scheduler or a fork started → a number conncalc does not
  * count, so the pool is the bound (an assumption, named with where the threads start). Constants
  * Zeitwerk would load, and gems, are not read.
  */
@@ -34,6 +34,13 @@ const MAX_FILES = 400
 /** Calls that start threads or processes: `Thread.new`, concurrent-ruby's executors and tasks, `fork`. */
 const THREAD_CLASSES = new Set(['Thread'])
 const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Future', 'Promise', 'ScheduledTask', 'SingleThreadExecutor', 'ThreadPoolExecutor', 'TimerSet', 'TimerTask'])
+/**
+ * rufus-scheduler: `Rufus::Scheduler.new` (`.start_new` before 3.0, `.singleton`/`.s`) starts the scheduler's own thread,
+ * and every job it triggers (`every`, `cron`, `in`, `at`, `interval`) runs on a work thread of its own, up to
+ * max_work_threads (28 unless set) at once (https://github.com/jmettraux/rufus-scheduler#max_work_threads): each may
+ * check out a connection, a number conncalc does not count.
+ */
+const RUFUS_SCHEDULER_STARTS = new Set(['new', 's', 'singleton', 'start_new'])
 
 /**
  * Calls that start a Rack server in the script's own process: Rackup::Server / Rack::Server (rackup's, started with
@@ -218,6 +225,8 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           // `Rackup::Server.new(...).start`, `Rack::Handler::WEBrick.run(app)`, `Puma::Server.new(app)`: a Rack server in
           // this process, running each request on a thread of its own — how many is the server's, not counted here.
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name} (a Rack server in the script's process)`})
+        } else if (receiver === 'Rufus::Scheduler' && RUFUS_SCHEDULER_STARTS.has(node.name)) {
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name} (rufus-scheduler runs each job on a work thread of its own)`})
         } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (node.name === 'run!' && receiver && node.receiver && args.every((a) => a instanceof P.KeywordHashNode)) {
