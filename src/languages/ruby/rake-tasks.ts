@@ -303,12 +303,14 @@ const RUNS = new Map<string, Set<string>>([
   ['spawn', new Set(['', 'Kernel', 'Process'])],
   ['system', new Set(['', 'Kernel'])],
 ])
-/** Thread starts in the rake process: `Thread.new`, concurrent-ruby's executors and futures (as languages/ruby/ruby-script.ts reads a script's). */
+/** Thread starts in the rake process: `Thread.new`, concurrent-ruby's executors and futures, a rufus-scheduler (as languages/ruby/ruby-script.ts reads a script's). */
 const CONCURRENT = new Set(['CachedThreadPool', 'FixedThreadPool', 'Future', 'Promise', 'ScheduledTask', 'SingleThreadExecutor', 'ThreadPoolExecutor', 'TimerSet', 'TimerTask'])
 function startOf(receiver: string, name: string): string | undefined {
   if (receiver === 'Thread' && ['fork', 'new', 'start'].includes(name)) return `Thread.${name}`
   if (receiver.startsWith('Concurrent::') && CONCURRENT.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(name)) return `${receiver}.${name}`
   if (receiver === 'Concurrent::Promises' && name.startsWith('future')) return `${receiver}.${name}`
+  // rufus-scheduler runs each job it triggers on a work thread of its own (see ruby-script.ts).
+  if (receiver === 'Rufus::Scheduler' && ['new', 's', 'singleton', 'start_new'].includes(name)) return `${receiver}.${name}`
   return undefined
 }
 
