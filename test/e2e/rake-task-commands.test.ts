@@ -41,7 +41,7 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
   it('a command built by code, or run under a condition, is an unknown command that says where; a task that runs no command stays a task', () => {
     const r = plan()
     const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command')
-    expect(unknown.map((d) => d.processType).sort()).toEqual(['drain', 'maybe', 'opaque', 'sweep'])
+    expect(unknown.map((d) => d.processType).sort()).toEqual(['consume', 'drain', 'maybe', 'opaque', 'sweep'])
     expect(unknown.find((d) => d.processType === 'opaque')?.message).toContain('lib/tasks/ops/more.rake:6: `sh ServerCommand.build` runs a command conncalc does not read')
     expect(unknown.find((d) => d.processType === 'maybe')?.message).toContain('lib/tasks/ops/more.rake:10: `bundle exec puma -C config/puma.rb` runs only under a condition or in a loop conncalc does not decide')
     // What runs is not known: the task is the one Ruby process it is, 1 thread on the app's pool (10), starred: min(10, 1) = 1.
@@ -51,9 +51,10 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
     // connection and the Migrator's advisory-lock connection, 2 in the deploy peak (test/e2e/release-rake-task-migrates).
     expect(r.type('release')).toMatchObject({connectionsPerDyno: 2, server: 'release'})
     expect(r.type('release').extras.map((x) => x.kind)).toEqual(['migration-advisory-lock'])
-    // 8 + 7 + 8 + 1 + 1 + 3 + 3 (both) + 10 (drain) + 10 (sweep) = 51; the release counts in the deploy peak only (53).
-    expect(r.total).toBe(51)
-    expect(r.deployPeak).toBe(53)
+    // 8 + 7 + 8 + 1 + 1 + 3 + 3 (both) + 10 (drain) + 10 (sweep) + 10 (consume) = 61; the release counts in the deploy
+    // peak only (63).
+    expect(r.total).toBe(61)
+    expect(r.deployPeak).toBe(63)
   })
 
   it('a Rakefile that imports Dir.glob("ops/*.rake"); `if Process.fork` runs both branches at once; a task that starts a thread pool is bounded by the pool', () => {
@@ -73,6 +74,12 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
     expect(r.type('sweep')).toMatchObject({connectionsPerDyno: 10, server: 'rake', threadsPerProcess: 10})
     expect(r.type('sweep').sources.threadsPerProcess.source.kind).toBe('assumed')
     expect(r.diagnostics.find((d) => d.processType === 'sweep')?.message).toContain('the task (ops/extra.rake:21) starts threads (Rufus::Scheduler.new at ops/extra.rake:22)')
+    // ops:consume forks workers through a process manager (`manager.fork("worker") { … }`, mnemosyne-mon/mnemosyne-server's
+    // consumer task with the forked gem): how many children and threads is not counted, so the pool (10) bounds it, labelled
+    // (it was 1*, the task's own thread).
+    expect(r.type('consume')).toMatchObject({connectionsPerDyno: 10, server: 'rake', threadsPerProcess: 10})
+    expect(r.type('consume').sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.diagnostics.find((d) => d.processType === 'consume')?.message).toContain('manager.fork (a child process for its block, started by manager) at ops/extra.rake:32')
   })
 })
 

@@ -476,6 +476,14 @@ class Walk {
         return
       }
 
+      // `manager.fork("worker") { … }` on an object of the app's or a gem's (a process manager such as the forked gem's
+      // Forked::ProcessManager#fork): children whose number and threads conncalc does not count, so the pool bounds the
+      // task, as for a thread pool. Their block is not read as the rake process's own actions.
+      if (node.name === 'fork' && receiver !== '' && !FORKS.has(receiver) && receiver !== 'Thread' && node.block instanceof P.BlockNode) {
+        this.starts.push({file, line, what: `${receiver}.fork (a child process for its block, started by ${receiver})`})
+        return
+      }
+
       if (RUNS.get(node.name)?.has(receiver)) {
         const text = this.commandOf(parsed, node)
         const how = node.name === 'ruby' && 'text' in text ? {text: `ruby ${text.text}`} : text
