@@ -7,8 +7,9 @@
  * `flask rq worker` likewise).
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {PyCall, PyModule} from './values.js'
 
-import {assumed, fromDefault, fromFact, type Source, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {flaskAppEntries} from './app-pools.js'
 import {flaskSubcommand, manageInvocation, pythonProgram, scriptRoot} from './program.js'
@@ -54,6 +55,40 @@ export async function rqSchedulerAnalysis(ctx: AnalyzerContext, project: PythonP
 export async function djangoRqWorkerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[]): Promise<ServerAnalysis> {
   const one = sourced(1, fromDefault('django-rq\'s rqworker closes Django\'s connections before the worker forks; an RQ worker runs one job at a time, in a forked work horse', DJANGO_RQ_WORKER), [...how, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF)])
   return pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromFact('an RQ worker is one process (and the work horse it forks per job)', REF)), project, server: 'rq', threads: one})
+}
+
+/**
+ * A script of the app that runs an RQ worker itself (`Worker([Queue()], connection=conn).work()`, rq's Worker or
+ * SimpleWorker, rq/worker.py): the process is an RQ worker, as `rq worker` is. The jobs it runs are the app's
+ * functions, named in each job and imported by the work horse when it performs the job (rq/job.py Job.func:
+ * import_attribute of the function's dotted name), so what the script imports at load says nothing about them. One
+ * job at a time, each in a forked work horse (SimpleWorker: in the process itself): one connection, from the app's
+ * pools as for `rq worker`.
+ */
+const RQ_WORK = /^rq\.(worker\.)?(Simple)?Worker\(\)\.work$/
+const RQ_WORKER = /^rq\.(worker\.)?(Simple)?Worker$/
+/** `Worker([q], connection=r).work(...)` chained on the call: the callee is the text as written, its head the class's local name. */
+const CHAINED_WORK = /^([A-Za-z_][\w.]*)\([\s\S]*\)\.work$/
+const RQ_WORKER_SOURCE = 'https://github.com/rq/rq/blob/master/rq/worker.py'
+
+/**
+ * The call that runs an RQ worker in the script's own module, if there is one: `worker.work()` on a name bound to
+ * rq's Worker or SimpleWorker, or `.work()` chained on the class's call, made on the same line.
+ */
+export function rqWorkCall(module: PyModule): PyCall | undefined {
+  return module.calls.find((c) => {
+    if (RQ_WORK.test(c.callee)) return true
+    const head = CHAINED_WORK.exec(c.callee)?.[1]
+    return head !== undefined && module.calls.some((w) => w.line === c.line && RQ_WORKER.test(w.callee) && w.callee.split('.').pop() === head.split('.').pop())
+  })
+}
+
+/** `python worker.py` whose module runs `rq.Worker(...).work()` (rqWorkCall): an RQ worker running the app's jobs. */
+export async function rqWorkerScriptAnalysis(ctx: AnalyzerContext, file: string, call: PyCall): Promise<ServerAnalysis> {
+  const project = new PythonProject(ctx, file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : [])
+  const how = fromFile(file, call.line)
+  const one = sourced(1, how, [fromDefault(`${file}:${call.line} runs an RQ worker (${RQ_WORK.test(call.callee) ? call.callee.replace('()', '(…)') : `${CHAINED_WORK.exec(call.callee)![1]}(…).work`}): it performs one job at a time (${/SimpleWorker/.test(call.callee) ? 'in the process itself' : 'in a forked work horse'}), importing the job's function from the app when it runs it`, RQ_WORKER_SOURCE)])
+  return pythonAnalysis({ctx, diagnostics: [], entries: [], processes: sourced(1, how, [fromFact('an RQ worker is one process (and the work horse it forks per job)', REF)]), project, server: 'rq', threads: one})
 }
 
 export const rq: ServerAnalyzer = {

@@ -21,6 +21,7 @@ const concurrencySubclasses = (modules: PyModule[]): Map<string, string> => subc
 import {serverInCode} from './server-in-code.js'
 import {entryFiles} from './app-pools.js'
 import {loadsNoDatabase} from './no-database.js'
+import {rqWorkCall, rqWorkerScriptAnalysis} from './rq.js'
 
 const IMPORTS = 'https://docs.python.org/3/reference/import.html'
 const ASYNCIO_TASKS = 'https://docs.python.org/3/library/asyncio-task.html#running-tasks-concurrently'
@@ -103,6 +104,9 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
   // they run as processes of their own on the dyno, with whatever they load, and conncalc does not follow them.
   const launched = none ? launchedPrograms(read, none.files) : undefined
   if (launched) return launcherAnalysis(ctx, file, what, launched)
+  // The script runs an RQ worker itself: the jobs it performs are the app's functions, imported when each job runs.
+  const work = none && own ? rqWorkCall(own) : undefined
+  if (work) return rqWorkerScriptAnalysis(ctx, file, work)
   if (none) {
     const also = none.files.length - 1
     const packages = none.packages.length > 0 ? `; the installed packages it imports (${none.packages.slice(0, 8).join(', ')}${none.packages.length > 8 ? ', …' : ''}) are not read` : ''
