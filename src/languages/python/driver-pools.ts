@@ -84,6 +84,9 @@ function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; defa
 // tortoise/backends/base_postgres/client.py: `self.pool_minsize = int(self.extra.pop("minsize", 1))`,
 // `self.pool_maxsize = int(self.extra.pop("maxsize", 5))`; a db_url's query parameters become those keyword arguments.
 const TORTOISE = 'https://github.com/tortoise/tortoise-orm/blob/develop/tortoise/backends/base_postgres/client.py'
+// tortoise/connection.py: `class ConnectionHandler` keeps the clients in `_conn_storage`, a dict keyed by connection
+// name; Tortoise.init (register_tortoise calls it) sets the config and makes one client per name.
+const TORTOISE_CONNECTIONS = 'https://github.com/tortoise/tortoise-orm/blob/develop/tortoise/connection.py'
 const TORTOISE_INIT = /^tortoise(\.contrib\.\w+)?\.(Tortoise\.init|register_tortoise|RegisterTortoise)$/
 const TORTOISE_POSTGRES = /^(postgres|postgresql|asyncpg|psycopg)(\+\w+)?:\/\//
 
@@ -118,11 +121,11 @@ function tortoiseConnection(file: string, name: string, conn: EvalValue, diagnos
 }
 
 /** The Tortoise connections an init call names: `db_url=…`, or `config={"connections": {name: …}}`. */
-function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): PoolEntry[] {
+function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): {entry: PoolEntry; name: string}[] {
   const url = c.kwargs.db_url
   if (url) {
     const one = tortoiseConnection(file, 'default', url, diagnostics)
-    return one ? [one] : []
+    return one ? [{entry: one, name: 'default'}] : []
   }
 
   const connections = entry(c.kwargs.config, 'connections')
@@ -131,10 +134,10 @@ function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): Pool
     return []
   }
 
-  const out: PoolEntry[] = []
+  const out: {entry: PoolEntry; name: string}[] = []
   for (const [name, conn] of connections.value.entries) {
     const one = conn ? tortoiseConnection(file, name, conn, diagnostics) : undefined
-    if (one) out.push(one)
+    if (one) out.push({entry: one, name})
   }
 
   return out
@@ -155,11 +158,28 @@ export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const slots = new Map<string, {call: PyCall; entry: PoolEntry; line: number}>()
+  const tortoiseNames = new Map<string, {entry: PoolEntry; line: string}>()
   for (const m of modules) {
     for (const c of m.calls) {
       if (idle.has(`${m.file}:${c.line}`)) continue
       if (TORTOISE_INIT.test(c.callee)) {
-        append(pools, tortoisePools(m.file, c, diagnostics))
+        // Tortoise keeps one client per connection name in a process: a second init (register_tortoise for the app,
+        // Tortoise.init in a schema script's function) of the same name replaces the first, it does not add a pool.
+        for (const {entry, name} of tortoisePools(m.file, c, diagnostics)) {
+          const same = tortoiseNames.get(name)
+          if (!same) {
+            tortoiseNames.set(name, {entry, line: `${m.file}:${c.line}`})
+            pools.push(entry)
+            continue
+          }
+
+          const keep = entry.pool.value > same.entry.pool.value ? entry : same.entry
+          const note = fromDefault(`Tortoise ORM's connection "${name}" is made at ${same.line} and at ${m.file}:${c.line}; Tortoise keeps one client per connection name in a process (ConnectionHandler's storage, keyed by name), so one pool is held (the larger counted)`, TORTOISE_CONNECTIONS)
+          const merged = {...keep, pool: {...keep.pool, via: [...(keep.pool.via ?? []), note]}}
+          pools[pools.indexOf(same.entry)] = merged
+          tortoiseNames.set(name, {entry: merged, line: same.line})
+        }
+
         continue
       }
 
