@@ -6,6 +6,7 @@ import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
 import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isLitestarRun, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isKarafka, isRacecar, isBackburner, isRpush, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
+import {pythonNewRelic} from '../languages/python/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
 import {packageScript} from './hook-commands.js'
@@ -126,4 +127,4 @@ function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Paramete
 }
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, suckerPunch, newRelic, solidDatabases, migrationsBeforeStart, migrationsBeforeServer]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, suckerPunch, newRelic, pythonNewRelic, solidDatabases, migrationsBeforeStart, migrationsBeforeServer]

@@ -28,9 +28,9 @@ describe('python manage.py <command>', () => {
     expect(r.diagnostics).toEqual([])
   })
 
-  it('listen_feeds (under newrelic-admin run-program) starts threads in a module it imports: unknown-command naming where, 1 assumed', () => {
+  it('listen_feeds (under newrelic-admin run-program) starts threads in a module it imports: unknown-command naming where, 1 assumed, + the New Relic agent\'s explain connection (psycopg installed), assumed', () => {
     const r = plan()
-    expect(r.type('listener')).toMatchObject({connectionsPerDyno: 1, server: 'django-command'})
+    expect(r.type('listener')).toMatchObject({connectionsPerDyno: 2, extraPerProcess: 1, server: 'django-command'})
     const d = r.diagnostics.find((x) => x.processType === 'listener' && x.code === 'unknown-command')
     expect(d?.message).toContain('threading.Thread at feeds/consumers.py:8')
   })
