@@ -68,6 +68,22 @@ describe("commands of the app's own CLI", () => {
     expect(s.diagnostics.find((d) => d.processType === 'sync')?.message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `sync` command')
   })
 
+  it('Flask-Script: an @manager.option whose arguments run over several lines names its command by the function (hack4impact/maps4all add_fake_data)', () => {
+    // `@manager.option('-n',\n '--number-users', …)` over `def add_fake_data`: the first string is the option's flag, not the
+    // command's name, and the `def` is found past the argument lines (it was "no @manager.command function named
+    // add_fake_data", 1 assumed). The function runs on the main thread: 1 of the pool's 6.
+    const files = {
+      Procfile: 'seed: python manage.py add_fake_data\n',
+      'manage.py': 'import os\n\nfrom flask_script import Manager\nfrom psycopg2.pool import ThreadedConnectionPool\n\nfrom app import app\n\nmanager = Manager(app)\npool = ThreadedConnectionPool(1, 6, os.environ["DATABASE_URL"])\n\n\n@manager.option(\'-n\',\n                \'--number-users\',\n                default=10,\n                type=int,\n                help=\'Number of each model type to create\',\n                dest=\'number_users\')\ndef add_fake_data(number_users):\n    conn = pool.getconn()\n    conn.cursor().execute("SELECT 1")\n\n\nif __name__ == "__main__":\n    manager.run()\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      'requirements.txt': 'Flask==1.1.4\nFlask-Script==2.0.6\npsycopg2-binary==2.9.9\n',
+    }
+    const s = planJson(join(app(files), 'Procfile'), ['--limit', '100', '--scale', 'seed=1:standard-1x'])
+    expect(s.type('seed')).toMatchObject({connectionsPerDyno: 1, poolPerProcess: 6, threadsPerProcess: 1})
+    expect(s.type('seed').sources.threadsPerProcess.via?.map((v: {what?: string}) => v.what ?? '').join(' ')).toContain('Flask-Script runs add_fake_data() of manage.py')
+    expect(s.codes).not.toContain('unknown-command')
+  })
+
   it("a helper that starts a thread, called only from a CLI command through the name it was imported as: no extra in web", () => {
     // `from shop.tasks import drain_all as run_drain`, called in `@app.cli.command() def drain()`: the call writes
     // run_drain, not drain_all, and is found by the site the evaluator kept (import-threads.ts calls/mayCall). The

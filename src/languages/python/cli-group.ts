@@ -28,11 +28,16 @@ export function decorated(text: string, receiver: string, kind: 'command' | 'gro
   for (const [i, l] of lines.entries()) {
     const m = head.exec(l)
     if (!m) continue
+    // The decorators' arguments may run over several lines (`@manager.option('-n',\n '--number-users', …)`): the lines
+    // up to the `def` are skipped while a parenthesis is open, or when they are more decorators or plain arguments.
+    const open = (t: string): number => (t.match(/\(/g)?.length ?? 0) - (t.match(/\)/g)?.length ?? 0)
+    let depth = open(l)
     let j = i + 1
-    while (j < lines.length && /^\s*(@|\)|[\w"'=,\s]*\)?\s*$)/.test(lines[j]) && !/^\s*(async\s+)?def\b/.test(lines[j])) j++
+    while (j < lines.length && !/^\s*(async\s+)?def\b/.test(lines[j]) && (depth > 0 || /^\s*(@|\)|[\w"'=,\s]*\)?\s*$)/.test(lines[j]))) depth += open(lines[j++])
     const def = /^\s*(?:async\s+)?def\s+(\w+)\s*\(/.exec(lines[j] ?? '')
     if (!def) continue
-    const given = /^\s*(?:name\s*=\s*)?["']([\w:-]+)["']/.exec(m[2] ?? '')?.[1]
+    // Flask-Script's `@manager.option('-n', '--number-users', …)` names the option, not the command (its function's name is).
+    const given = kind === 'option' ? undefined : /^\s*(?:name\s*=\s*)?["']([\w:-]+)["']/.exec(m[2] ?? '')?.[1]
     if (given === undefined ? clickFunctions(name).includes(def[1]) : given === name) return {byName: given === undefined, fn: def[1], line: j + 1}
   }
 
