@@ -77,3 +77,45 @@ describe('a TypeORM DataSource nothing initializes, beside the pool TypeOrmModul
     expect(r.type('web').connectionsPerDyno).toBe(10)
   })
 })
+
+/**
+ * Two DataSources, no TypeOrmModule: the app's, which its code initialize()s, and the TypeORM CLI's
+ * (`export default new DataSource(options)`) in a file a barrel re-exports (`export *` evaluates it: the DataSource is
+ * built, but nothing connects it). Made-up Express app, poolSize 7 in the shared options: 7 per process (before: 14).
+ */
+const plain = {
+  Procfile: 'web: node src/main.js\n',
+  'package.json': JSON.stringify({dependencies: {express: '^4.21.0', pg: '^8.13.0', typeorm: '^0.3.20'}}, null, 2),
+  'src/db/options.js': "exports.options = {type: 'postgres', url: process.env.DATABASE_URL, poolSize: 7}\n",
+  'src/db/app-data-source.js': "const {DataSource} = require('typeorm')\nconst {options} = require('./options')\n\nexports.appDataSource = new DataSource(options)\n",
+  'src/db/cli-data-source.js': "const {DataSource} = require('typeorm')\nconst {options} = require('./options')\n\nmodule.exports = new DataSource(options)\n",
+  'src/db/index.js': "module.exports = {...require('./app-data-source'), cli: require('./cli-data-source')}\n",
+  'src/main.js': [
+    "const express = require('express')",
+    "const {appDataSource} = require('./db')",
+    '',
+    'appDataSource.initialize().then(() => express().listen(process.env.PORT))',
+  ].join('\n'),
+}
+
+describe('two TypeORM DataSources, one initialize()d by the app', () => {
+  it('counts the one initialized, not the CLI one beside it', () => {
+    const r = json(app(plain))
+    expect(r.exit).toBe(0)
+    expect(r.type('web').connectionsPerDyno).toBe(7)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'src/db/cli-data-source.js', line: 4, message: expect.stringContaining('src/db/app-data-source.js:4 is the one that opens a pool'), severity: 'info'}))
+  })
+
+  it('counts both when an initialize() is on a value conncalc cannot trace to its DataSource', () => {
+    const main = [
+      "const express = require('express')",
+      "const db = require('./db')",
+      '',
+      "const pick = (name) => db[name]",
+      "pick(process.env.DS).initialize().then(() => express().listen(process.env.PORT))",
+      'db.appDataSource.initialize()',
+    ].join('\n')
+    const r = json(app({...plain, 'src/main.js': main}))
+    expect(r.type('web').connectionsPerDyno).toBe(14)
+  })
+})

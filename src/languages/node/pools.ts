@@ -1215,7 +1215,15 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     const head = callee.startsWith('@') ? callee.split('.')[0].split('/').slice(0, 2).join('/') : callee.split(/[./]/)[0]
     return head !== 'typeorm' && !head.startsWith('.') && m.imports.includes(head)
   }
-  const initializes = (): boolean => modules.some((m) => (built.get(m) ?? m.calls).some((c) => /\.initialize$/.test(c.callee) && !foreign(m, c.callee)))
+  const initCalls = (): JsCall[] => modules.flatMap((m) => (built.get(m) ?? m.calls).filter((c) => /\.initialize$/.test(c.callee) && !foreign(m, c.callee)))
+  const initializes = (): boolean => initCalls().length > 0
+  // The DataSources the app's initialize() calls name, as `file:line` of their `new DataSource(…)`; undefined when one of
+  // those calls is on a value conncalc cannot trace to its construction (`new DataSource(o).initialize()`, a parameter).
+  const initialized = (): Set<string> | undefined => {
+    const calls = initCalls()
+    if (calls.length === 0 || !calls.every((c) => isCall(c.receiver) && /^typeorm(\.default)?\.DataSource$/.test(c.receiver.value.callee))) return undefined
+    return new Set(calls.map((c) => `${c.receiver!.file}:${c.receiver!.line}`))
+  }
   let singleton = false
   const transient: PoolEntry[] = []
   const http: Found['http'] = []
@@ -1322,6 +1330,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // A DataSource connects on initialize(); in a NestJS app that never calls it, it is the TypeORM CLI's (migrations).
         if (nestTypeorm() && !initializes()) {
           diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: 'this TypeORM DataSource is never initialize()d in the code followed (the TypeORM CLI uses it for migrations); the pool TypeOrmModule opens is counted instead', severity: 'info'})
+          continue
+        }
+
+        // Another DataSource is the one initialize()d (the app's), and this one never is: the TypeORM CLI's config
+        // (`export default new DataSource(options)` in a data-source file the app also imports), no pool of its own.
+        const inits = initialized()
+        if (inits && !inits.has(`${m.file}:${c.line}`)) {
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this TypeORM DataSource is never initialize()d in the code followed (the TypeORM CLI uses it for migrations); the DataSource initialized at ${[...inits].join(', ')} is the one that opens a pool`, severity: 'info'})
           continue
         }
 
