@@ -816,7 +816,13 @@ class JsEvaluator {
 
   private unknown(node: N, reason?: string, ...from: (EvalValue | undefined)[]): EvalValue {
     const inner = from.find((v) => v?.kind === 'unknown')
-    if (inner) return inner
+    // What is computed from a value that is one of several (`among`) is not one of them.
+    if (inner) {
+      if (inner.kind !== 'unknown' || !inner.among) return inner
+      const {among: _among, ...rest} = inner
+      return rest
+    }
+
     const snippet = this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)
     return {file: this.file, kind: 'unknown', line: this.line(node), reason: reason ?? `\`${snippet}\` is not something conncalc evaluates`}
   }
@@ -2022,7 +2028,17 @@ class JsEvaluator {
           }
         }
 
-        return out ?? this.unknown(node, 'a condition conncalc cannot decide', c)
+        if (out) return out
+        // Both arms numbers (`env === 'test' ? 10 : 100` with env unread): one of them, which one not decided here. Said at
+        // the ternary, with the arms as `among` (a pool option counts the larger, pools.ts option); what is computed
+        // from it does not carry them (unknown()).
+        const numbers = [yes, no].every((v) => v?.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value))
+        if (numbers && c.kind !== 'known') {
+          const snippet = this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)
+          return {file: this.file, kind: 'unknown', line: this.line(node), ...(c.missingEnv ? {missingEnv: c.missingEnv} : {}), among: [yes!, no!], reason: `\`${snippet}\` depends on a condition conncalc cannot decide: ${c.reason} (${c.file}:${c.line})`}
+        }
+
+        return this.unknown(node, 'a condition conncalc cannot decide', c)
       }
 
       case 'AssignmentExpression': {
@@ -3117,6 +3133,15 @@ class JsEvaluator {
 
     // `process.env.DATABASE_URL + '?ssl=true'`: a string joined with a string or a number.
     if (op === '+' && ((typeof x === 'string' && (typeof y === 'string' || typeof y === 'number')) || (typeof x === 'number' && typeof y === 'string'))) return this.known(node, `${x}${y}`, a, b)
+    const equality = op === '===' || op === '==' || op === '!==' || op === '!='
+    // `config.get('env') === 'production'`, `hostname() === 'ci'`: what a call conncalc does not compute returns may be
+    // that string at run time; the comparison is not decided (it was read as false: an object is never a string).
+    const call = isCall(a) ? a : isCall(b) ? b : undefined
+    if (equality && call) {
+      const snippet = this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)
+      return this.unknown(node, `\`${snippet}\` compares what \`${call.value.callee}()\` returns, which conncalc does not compute`)
+    }
+
     if (op === '===' || op === '==') return this.known(node, x === y, a, b)
     if (op === '!==' || op === '!=') return this.known(node, x !== y, a, b)
     return this.unknown(node, undefined, a, b)

@@ -428,12 +428,32 @@ function settleUndecided(made: Made[], from: number, diagnostics: Diagnostic[]):
 
 const at = (c: JsCall, file: string): Source => fromFile(file, c.line)
 
+/**
+ * An option set to one of several numbers by a condition conncalc cannot decide (`poolSize: env === 'test' ? 10 : 100`
+ * with env unread: the evaluator's `among`): the larger, as an assumption said where the choice is — the arms do not both
+ * run, and the larger is the one that can be reached (as settleUndecided counts the larger branch's pools).
+ */
+function largerArm(v: EvalValue, what: string): undefined | {diagnostic: Diagnostic; value: Sourced<number>} {
+  if (v.kind !== 'unknown' || !v.among || v.among.length === 0) return undefined
+  const arms = v.among.map((a) => (a.kind === 'known' && typeof a.value === 'number' && Number.isInteger(a.value) ? a.value : undefined))
+  if (arms.some((n) => n === undefined)) return undefined
+  const max = Math.max(...(arms as number[]))
+  const why = `${what} is ${[...new Set(arms)].join(' or ')}: ${v.reason}; the arms do not both run, and the larger, ${max}, is counted`
+  return {diagnostic: {code: 'unknown-config-value', file: v.file, line: v.line, message: why, severity: 'warning'}, value: sourced(max, fromFile(v.file, v.line), [assumed(why)])}
+}
+
 /** A numeric option read from a config object, else the library default; sourced at the option's line. */
 function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number>, what: string, diagnostics: Diagnostic[]): Sourced<number> {
   for (const k of keys) {
     const v = entry(obj, k)
     if (!v) continue
     const c = pyCandidate(v, what)
+    const larger = c.value ? undefined : largerArm(v, what)
+    if (larger) {
+      diagnostics.push(larger.diagnostic)
+      return larger.value
+    }
+
     append(diagnostics, c.diagnostics)
     // `x ?? 5` whose x could not be read: the app's fallback is used, and that is said where it is.
     const guess = v.kind === 'known' ? v.via.find((s) => s.kind === 'assumed') : undefined
