@@ -93,3 +93,21 @@ describe('a rufus-scheduler clock script (codeforamerica/drai bin/scheduler)', (
     expect(plan('ruby-rufus-scheduler', ['--scale', 'clock=1', '--env', 'DB_POOL=2']).total).toBe(2)
   })
 })
+
+describe('a Rack app on the pg gem with no ActiveRecord or Sequel (CocoaPods/cocoadocs-api: Flounder over connection_pool)', () => {
+  it('does not take ActiveRecord\'s default pool as a plain default: it is an assumption, said on Gemfile.lock, overridable', () => {
+    // app.rb: ConnectionPool.new(size: 10) { PG.connect(…) }; Gemfile.lock has pg and connection_pool, no activerecord,
+    // no sequel. The pool conncalc reads without database.yml is ActiveRecord's default 5, which is not this app's:
+    // 5* (was 5 unstarred), min(5*, 16) = 5 on puma -t 16:16.
+    const r = plan('ruby-pg-connection-pool', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 5, threadsPerProcess: 16})
+    expect(r.type('web').sources['pool.primary'].source.kind).toBe('assumed')
+    const said = r.diagnostics.find((d) => d.code === 'unknown-config-value')
+    expect(said).toMatchObject({file: 'Gemfile.lock'})
+    expect(said?.message).toContain('Gemfile.lock has pg but neither activerecord nor sequel')
+    // The app's own 10, given as the fix says: min(10, 16) = 10, read, not assumed.
+    const given = plan('ruby-pg-connection-pool', ['--scale', 'web=1', '--env', 'DATABASE_URL=postgres://u:p@db.example.com:5432/app?pool=10'])
+    expect(given.type('web')).toMatchObject({connections: 10, poolPerProcess: 10})
+    expect(given.codes).not.toContain('unknown-config-value')
+  })
+})

@@ -205,12 +205,41 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
 export function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   // No ActiveRecord in the bundle, Sequel instead (Roda, Sinatra, Hanami 1): the pool is Sequel's.
   if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx, analysis.server)
+  if (withoutActiveRecord(ctx.versions)) {
+    const yml = analyzeDatabaseYml(ctx)
+    return yml instanceof Promise ? yml.then(poolNotActiveRecords) : poolNotActiveRecords(yml)
+  }
+
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
   // Made only when a file is evaluated for this type (most types of most apps read none beyond database.yml).
   let made: RubyFacts | undefined
   const facts = (): RubyFacts => (made ??= rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined))
   const primary = primaryFromCode(ctx, analysis, facts)
   return primary instanceof Promise ? primary.then((yml) => beyondPrimary(ctx, facts, yml, analysis.server)) : beyondPrimary(ctx, facts, primary, analysis.server)
+}
+
+/**
+ * Gemfile.lock has pg but neither ActiveRecord nor Sequel (nor Rails): the app connects another way — the pg gem
+ * itself, the connection_pool gem (`ConnectionPool.new(size: 10) { PG.connect(…) }`), Flounder, DataMapper — whose pool
+ * is not read here. ActiveRecord's default 5, which the DATABASE_URL-only reading gives, is then not the app's: it stays
+ * the number, but as an assumption, said (CocoaPods/cocoadocs-api: Flounder over connection_pool on a thin server).
+ */
+export const withoutActiveRecord = (versions: Record<string, string>): boolean =>
+  versions.pg !== undefined && versions.activerecord === undefined && versions.rails === undefined && versions.railties === undefined && versions.sequel === undefined
+
+function poolNotActiveRecords(yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis {
+  const at = yml.pools.findIndex((e) => e.database === yml.primary)
+  if (at < 0 || yml.pools[at].pool.source.kind !== 'default') return yml
+  const why = 'Gemfile.lock has pg but neither activerecord nor sequel: the app opens its connections another way (the pg gem itself, connection_pool, …), whose pool conncalc does not read'
+  const entry = yml.pools[at]
+  return {
+    ...yml,
+    diagnostics: [
+      ...yml.diagnostics,
+      {code: 'unknown-config-value', file: 'Gemfile.lock', fix: 'say how many connections a process of the app opens at most: --env DATABASE_URL=…?pool=N', message: `${why}; 5 connections per process assumed`, severity: 'warning'},
+    ],
+    pools: yml.pools.map((e, i) => (i === at ? {...entry, pool: sourced(entry.pool.value, assumed(`${why}; ActiveRecord's default 5 assumed`), [entry.pool.source])} : e)),
+  }
 }
 
 /** database.yml's pools as the boot code leaves them: ActiveRecord without Rails, then the pools of other model classes. */
