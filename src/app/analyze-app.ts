@@ -5,7 +5,7 @@ import {filesUnder, type FileReader, normalizedDir, type SourceFile, withExtraFi
 import {placedFiles} from '../model/image-files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
-import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
+import type {AnalyzerContext, ParsedCommand, ServerAnalysis, TypeWork} from '../languages/common/types.js'
 
 import {entrySources, Env, layer} from '../model/env.js'
 import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, fromFlag, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
@@ -315,6 +315,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const placed = entry.imageFiles ? placedFiles(entry.imageFiles, input.files, entry.cwd ?? '') : undefined
   const placedRead = new Set<string>()
   const cwdFiles = entry.cwd ? withinDir(input.files, entry.cwd) : input.files
+  const work: TypeWork = {}
   const typeCtx: AnalyzerContext = {
     appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
     command: split.command,
@@ -331,6 +332,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
     ...(entry.sameServer ? {sameServer: entry.sameServer} : {}),
     ...(entry.imageFiles ? {image: {files: input.files, image: entry.imageFiles}} : {}),
+    work,
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
@@ -370,6 +372,11 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     const command = within && child.command.startsWith(`node ${within}`) ? `node ${child.command.slice(5 + within.length)}` : child.command
     const spawned = {background: false, copies, ctx: {...ctx, command: splitCommand(command, ctx.env, origin).command, origin}, notes: [fromFile(child.file, child.line)], startedBy: `${child.how}${each}`}
     extrasPerDyno.push(await besideExtra(spawned, ctx.versions, diagnostics))
+  }
+  // An evaluator that stopped following the code (a work limit) says so once for the type: values it left unknown say it too.
+  const cut = work.cut
+  if (cut) {
+    diagnostics.push({code: 'unknown-config-value', file: cut.file, fix: `if a number of ${entry.name}'s is wrong, say it with --assume ${entry.name}=PROCESSES:THREADS:POOL`, line: cut.line, message: `${entry.name}: ${cut.message}`, processType: entry.name, severity: 'warning'})
   }
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}

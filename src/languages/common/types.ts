@@ -64,6 +64,12 @@ export interface AnalyzerContext {
    * them with (ctx.files may be within the command's folder). Absent on a buildpack dyno.
    */
   image?: {files: FileReader; image: ImageFiles}
+  /**
+   * The process type's analysis, one object shared by every context derived from its own (the ways a script may go,
+   * the programs it starts): what a language's evaluator has spent of its work limit, and where it stopped
+   * (analysis-cuts.ts). Absent in unit tests that analyze one context.
+   */
+  work?: TypeWork
 }
 
 /** What a server analyzer reports for one process type. */
@@ -129,4 +135,14 @@ export interface AddonAnalysis {
 export interface ProcessAddon {
   analyze(ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis>
   id: string
+}
+
+/** See AnalyzerContext.work: the object is the key; the evaluators keep what they spend by it. */
+export interface TypeWork {
+  /**
+   * Where the analysis stopped following the app's code before its end (a work limit of a language's evaluator:
+   * languages/python/shared-eval.ts STATEMENT_BUDGET): the first stop, said once for the type (app/analyze-app.ts)
+   * beside the unknown values the stop made.
+   */
+  cut?: {file: string; line: number; message: string}
 }

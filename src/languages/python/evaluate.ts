@@ -20,7 +20,7 @@ import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
 import {joinPath} from '../../util/app-path.js'
 import {maxOf, minOf} from '../../util/numbers.js'
-import {addSite, current, depth, MAX_CALL_DEPTH, ON_FUNCTION, PyTrace, record, type PyRun, serially, touch, within} from './shared-eval.js'
+import {addSite, current, depth, MAX_CALL_DEPTH, STATEMENT_BUDGET, ON_FUNCTION, PyTrace, record, type PyRun, serially, touch, within} from './shared-eval.js'
 import {interpolateDotenv} from './env-files.js'
 import {entrySources, type Env, type EnvEntry} from '../../model/env.js'
 import type {Sourced} from '../../model/source.js'
@@ -348,6 +348,8 @@ class Evaluator {
   }
 
   private async statement(node: PyNode, scope: Scope): Promise<void> {
+    const budget = this.run().budget
+    if (budget) budget.left--
     switch (node.type) {
       case 'expression_statement': {
         for (const k of named(node)) await this.exprStatement(k, scope)
@@ -642,6 +644,15 @@ class Evaluator {
     const run = this.run()
     if (run.open) run.trace.maxRel = Math.max(run.trace.maxRel, depth.calls - run.trace.startDepth)
     if (depth.calls >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
+    if (run.budget && run.budget.left <= 0) {
+      if (!run.budget.cut) {
+        // Where it was called, when the caller says; else where the function is defined.
+        run.budget.cut = site ? {called: true, file: site.file, line: site.line, name: fn.name} : {file: this.opts.file, line: this.line(node), name: fn.name}
+        run.budget.onCut?.(run.budget.cut)
+      }
+      const cut = this.unknown(node, `\`${fn.name}()\` is not followed: ${BUDGET_SPENT}`)
+      return site ? {...cut, file: site.file, line: site.line} : cut
+    }
     // A function that calls itself (or is called again by one it called) with an argument conncalc does not know (an
     // unknown value, or what a call conncalc does not evaluate returned: `json.loads(...)`, `item.get(...)`) recurses on data it cannot see: each such call would be walked again, speculatively, until MAX_CALL_DEPTH, and a
     // body that recurses from several branches (a tree walk's `if` arms) grows as branches^depth. It is not followed.
@@ -2540,6 +2551,9 @@ function named(node: PyNode): PyNode[] {
 const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']
 /** How many items a comprehension conncalc evaluates may produce (a settings file's comprehension is small). */
 const MAX_COMPREHENSION = 256
+
+/** Why a call past STATEMENT_BUDGET is not followed (a value it made unknown says it, as does the process type once). */
+export const BUDGET_SPENT = `the analysis of this process type already walked ${String(STATEMENT_BUDGET).replace(/\B(?=(\d{3})+$)/g, ',')} statements of the app's Python (conncalc's limit: an app whose functions call many others is walked once per definition and per call), and stops following calls of the app's own functions there; what they return or change is unknown`
 
 /** The app's functions being walked now (invoke), each with how many of its calls are open: evaluation is strictly nested. */
 const ACTIVE = new Map<PyFunction, number>()

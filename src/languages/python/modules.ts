@@ -8,9 +8,9 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
-import {evaluateModule} from './evaluate.js'
+import {BUDGET_SPENT, evaluateModule} from './evaluate.js'
 import {type LoadedEnvFile, readShippedEnvFile, withEnvFiles} from './env-files.js'
-import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, serially, siteOutcome, SiteView, within} from './shared-eval.js'
+import {claim, depth, isDirty, MAX_CALL_DEPTH, type PyBudget, PyTrace, type PyRun, STATEMENT_BUDGET, sameAnswer, serially, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
 import {processArgv} from './program.js'
 import {walkModules} from '../../util/walk.js'
@@ -39,6 +39,23 @@ function packageFolders(files: FileReader): string[] {
 /** Each file's evaluations so far, in any project of the run, by its text (shared-eval.ts; a `cd sub` reads another file at the same path). */
 const evaluations = new Map<string, {text: string; traces: PyTrace[]}[]>()
 
+/**
+ * Each process type's statement budget (STATEMENT_BUDGET), shared by its projects and by every way its command may go: by
+ * the type's AnalyzerContext.work, else (a context made apart, in a unit test) by its env.
+ */
+const budgets = new WeakMap<object, PyBudget>()
+function budgetOf(ctx: Pick<AnalyzerContext, 'env' | 'work'>): PyBudget {
+  const key = ctx.work ?? ctx.env
+  let b = budgets.get(key)
+  if (!b) {
+    const said = ctx.work
+    budgets.set(key, (b = {left: STATEMENT_BUDGET, onCut: (cut) => {
+      if (said) said.cut ??= {file: cut.file, line: cut.line, message: `stopped following calls of the app's Python functions at \`${cut.name}()\` (${cut.called ? '' : 'defined at '}${cut.file}:${cut.line}): ${BUDGET_SPENT}`}
+    }}))
+  }
+  return b
+}
+
 export class PythonProject {
   readonly diagnostics: Diagnostic[] = []
   /** The call sites of the app's functions as this project's evaluations walked them (shared-eval.ts). */
@@ -60,7 +77,7 @@ export class PythonProject {
    * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
    */
   constructor(
-    private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'> & Partial<Pick<AnalyzerContext, 'command'>>,
+    private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'> & Partial<Pick<AnalyzerContext, 'command' | 'work'>>,
     private readonly roots: string[] = [],
   ) {
     // After `cd sub &&` the command's folder is searched first ('': gunicorn puts the cwd first on sys.path, python
@@ -171,6 +188,7 @@ export class PythonProject {
       runFile: (included, globals) => this.evaluate(included, globals),
       sites: this.view,
       trace: new PyTrace(),
+      budget: budgetOf(this.ctx),
     }
     return run
   }
