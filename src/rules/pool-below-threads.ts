@@ -3,6 +3,7 @@ import type {Rule} from './types.js'
 
 import {countedExtras, inPoolDemand} from '../budget/budget.js'
 import {type CommandOrigin, setForType} from '../model/command-site.js'
+import {NO_ORM_POOL} from '../model/pool-notes.js'
 
 /** What a threaded server calls its threads. */
 const threadNoun: Record<string, string> = {
@@ -91,6 +92,9 @@ export const rule: Rule = {
         const needed = p.threadsPerProcess + onTop
         if (pool >= needed || entry.shared) continue
         const src = entry.pool.source
+        // No ActiveRecord or Sequel in the bundle (languages/ruby/pools-in-code.ts): the app's own pool is not read, so
+        // whether its threads wait is not known; the assumption's own warning (unknown-config-value) already says so.
+        if (src.kind === 'assumed' && src.why.startsWith(NO_ORM_POOL)) continue
         const noun = threadNoun[p.server] ?? `${p.server} threads`
         const db = p.model.pools.length > 1 ? ` of database "${entry.database}"` : ''
         const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)

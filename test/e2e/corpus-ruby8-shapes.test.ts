@@ -105,6 +105,8 @@ describe('a Rack app on the pg gem with no ActiveRecord or Sequel (CocoaPods/coc
     const said = r.diagnostics.find((d) => d.code === 'unknown-config-value')
     expect(said).toMatchObject({file: 'Gemfile.lock'})
     expect(said?.message).toContain('Gemfile.lock has pg but neither activerecord nor sequel')
+    // The pool is not known, so no "threads will wait … RAILS_MAX_THREADS" warning is made of it.
+    expect(r.codes).not.toContain('pool-below-threads')
     // The app's own 10, given as the fix says: min(10, 16) = 10, read, not assumed.
     const given = plan('ruby-pg-connection-pool', ['--scale', 'web=1', '--env', 'DATABASE_URL=postgres://u:p@db.example.com:5432/app?pool=10'])
     expect(given.type('web')).toMatchObject({connections: 10, poolPerProcess: 10})

@@ -36,6 +36,7 @@ import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
 import {sequelBesideActiveRecord} from './sequel-beside.js'
 import {activeRecordWithoutRails, poolWithoutRails} from './activerecord-without-rails.js'
 import {append} from '../../util/arrays.js'
+import {NO_ORM_POOL} from '../../model/pool-notes.js'
 import {initializerFiles} from './rails-files.js'
 
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
@@ -230,7 +231,7 @@ export const withoutActiveRecord = (versions: Record<string, string>): boolean =
 function poolNotActiveRecords(yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis {
   const at = yml.pools.findIndex((e) => e.database === yml.primary)
   if (at < 0 || yml.pools[at].pool.source.kind !== 'default') return yml
-  const why = 'Gemfile.lock has pg but neither activerecord nor sequel: the app opens its connections another way (the pg gem itself, connection_pool, …), whose pool conncalc does not read'
+  const why = `${NO_ORM_POOL}: the app opens its connections another way (the pg gem itself, connection_pool, …), whose pool conncalc does not read`
   const entry = yml.pools[at]
   return {
     ...yml,
