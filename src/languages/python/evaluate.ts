@@ -315,7 +315,7 @@ class Evaluator {
     const inner = from.find((v): v is UnknownValue => v?.kind === 'unknown')
     // What is computed from a name is not that name (`NullPool.x`, `NullPool + 1`).
     if (inner) {
-      const {among: _among, name: _name, ...rest} = inner
+      const {among: _among, name: _name, textPrefix: _prefix, ...rest} = inner
       return {...rest, ...(missingEnv ? {missingEnv} : {})}
     }
     return {
@@ -1647,7 +1647,7 @@ class Evaluator {
         const v = await this.expr(k.childForFieldName('expression')!, scope)
         from.push(v)
         const text = v.kind === 'known' ? pyStr(v.value) : undefined
-        if (text === undefined) return this.unknown(node, `\`${this.snippet(k)}\` in the f-string \`${this.snippet(node)}\` is not a plain value`, v)
+        if (text === undefined) return this.startingWith(this.unknown(node, `\`${this.snippet(k)}\` in the f-string \`${this.snippet(node)}\` is not a plain value`, v), parts.join(''), v)
         parts.push(text)
       }
     }
@@ -1655,7 +1655,16 @@ class Evaluator {
     return this.known(node, parts.join(''), ...from)
   }
 
+  /** An unknown string that begins with `known` text, then with `rest`'s own known beginning (a nested f-string). */
+  private startingWith(u: UnknownValue, known: string, rest: EvalValue): UnknownValue {
+    const prefix = known + (rest.kind === 'unknown' ? (rest.textPrefix ?? '') : '')
+    return prefix === '' ? u : {...u, textPrefix: prefix}
+  }
+
   private arith(node: PyNode, op: string, a: EvalValue, b: EvalValue): EvalValue {
+    // `"postgresql://" + rest`: the text it begins with is known.
+    if (op === '+' && a.kind === 'known' && typeof a.value === 'string' && (b.kind === 'unknown' || isCall(b))) return this.startingWith(this.unknown(node, undefined, a, b), a.value, b)
+    if (op === '+' && a.kind === 'unknown' && a.textPrefix !== undefined && (b.kind === 'unknown' || typeof b.value === 'string' || isCall(b))) return this.startingWith(this.unknown(node, undefined, a, b), '', a)
     if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
     const x = a.value
     const y = b.value
@@ -1673,7 +1682,9 @@ class Evaluator {
         return t ?? ''
       })
       if (ok && next === values.length) return this.known(node, text, a, ...values)
-      return this.unknown(node, `\`${this.snippet(node)}\` formats with % in a way conncalc does not evaluate`, a, b)
+      const u = this.unknown(node, `\`${this.snippet(node)}\` formats with % in a way conncalc does not evaluate`, a, b)
+      const cut = x.search(/%(?!%)/)
+      return cut > 0 && !x.slice(0, cut).includes('%') ? {...u, textPrefix: x.slice(0, cut)} : u
     }
 
     if (typeof x === 'string' && typeof y === 'string' && op === '+') return this.known(node, x + y, a, b)
@@ -2492,7 +2503,13 @@ class Evaluator {
       }
 
       case 'str': {
-        if (v?.kind !== 'known' || isObj(v.value)) return this.unknown(node, undefined, v)
+        if (v?.kind !== 'known' || isObj(v.value)) {
+          // What the string begins with stays known: an f-string's text, a pydantic URL's scheme.
+          const prefix = v?.kind === 'unknown' ? v.textPrefix : urlBuildPrefix(v)
+          const u = this.unknown(node, undefined, v)
+          return prefix ? {...u, textPrefix: prefix} : u
+        }
+
         return this.known(node, v.value === null ? 'None' : String(v.value), v)
       }
 
@@ -2514,6 +2531,17 @@ class Evaluator {
     if (v.value === null && v.missingEnv) return {file: v.file, kind: 'unknown', line: v.line, missingEnv: v.missingEnv, reason: `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
     return this.unknown(node, undefined, v)
   }
+}
+
+/**
+ * pydantic's `PostgresDsn.build(scheme="postgresql+psycopg", …)` / `MultiHostUrl.build(…)` / `AnyUrl.build(…)`: the URL
+ * made of its parts, whose str() begins `scheme://` (pydantic_core Url.build / MultiHostUrl.build,
+ * https://github.com/pydantic/pydantic-core/blob/v2.27.2/python/pydantic_core/_pydantic_core.pyi).
+ */
+export function urlBuildPrefix(v: EvalValue | undefined): string | undefined {
+  if (!isCall(v) || !/(^|\.)\w*(Url|Dsn)\.build$/.test(v.value.callee)) return undefined
+  const scheme = v.value.kwargs.scheme
+  return scheme?.kind === 'known' && typeof scheme.value === 'string' ? `${scheme.value}://` : undefined
 }
 
 const CONVERSIONS = new Set(['bool', 'float', 'int', 'list', 'str', 'tuple'])

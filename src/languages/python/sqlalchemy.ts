@@ -16,7 +16,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniq
 import {type Alternative, largestArms} from './alternatives.js'
 import {boundArgument, eachBuilt} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
-import {asString, entry, isCall, isDict} from './evaluate.js'
+import {asString, entry, isCall, isDict, urlBuildPrefix} from './evaluate.js'
 import {pinnedVersion} from './pins.js'
 import {append} from '../../util/arrays.js'
 const POOL_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py'
@@ -54,6 +54,43 @@ export function engineServer(url: EvalValue | undefined): string {
   if (url && (url.kind === 'unknown' || url.value === null) && missing.length > 0 && !missing.some((m) => PLATFORM_DATABASE_URLS.test(m.name))) return unsetUrlServer(missing.map((m) => m.name))
   const env = url?.kind === 'known' ? url.via.find((s) => s.kind === 'env') : undefined
   return env?.kind === 'env' ? env.name : 'DATABASE_URL'
+}
+
+/**
+ * What an engine's URL says of the database it reaches: its scheme (`postgresql+psycopg`, `sqlite`), read from the
+ * URL's text, the text it is known to begin with (`f"sqlite:///{path}"`), or the drivername of `URL.create(…)` /
+ * `make_url(…)`; `{unread}` with why when conncalc cannot tell (a value it cannot evaluate, or None as it reads it,
+ * which create_engine refuses, so the app must set it some way conncalc does not follow). A URL read from an env var
+ * with no value is neither: engineServer keys it as a server of its own.
+ */
+export function urlScheme(url: EvalValue | undefined): {scheme: string} | {unread: string} | undefined {
+  if (!url) return {unread: 'no URL is passed'}
+  if (url.missingEnv?.length && (url.kind === 'unknown' || url.value === null)) return undefined
+  const schemeOf = (text: string): string | undefined => /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1].toLowerCase()
+  if (url.kind === 'unknown') {
+    const scheme = url.textPrefix === undefined ? undefined : schemeOf(url.textPrefix)
+    return scheme ? {scheme} : {unread: url.reason}
+  }
+
+  const text = asString(url)
+  if (text !== undefined) return schemeOf(text) ? {scheme: schemeOf(text)!} : {unread: `\`${text.slice(0, 60)}\` is not a URL with a scheme`}
+  if (url.value === null) return {unread: 'it is None as conncalc reads it, which create_engine refuses, so the app sets it in a way conncalc does not follow'}
+  // dj-database-url / django-environ's DATABASES entry (db-url.ts): its ENGINE says the kind.
+  if (isDict(url) && url.value.server !== undefined) {
+    const engine = asString(url.value.entries.get('ENGINE'))
+    return engine ? {scheme: /sqlite|spatialite/.test(engine) ? 'sqlite' : engine} : {unread: 'the database URL it is built from is not read'}
+  }
+
+  if (isCall(url)) {
+    const {args, callee, kwargs} = url.value
+    const built = urlBuildPrefix(url)
+    if (built) return {scheme: built.slice(0, -3)}
+    if (/(^|\.)URL\.create$/.test(callee)) return urlScheme(args[0] ?? kwargs.drivername) ?? {unread: `the drivername of \`${callee}()\` is not read`}
+    if (/(^|\.)make_url$/.test(callee)) return urlScheme(args[0] ?? kwargs.name_or_url)
+    return {unread: `it is what \`${callee}()\` returns, which conncalc does not compute`}
+  }
+
+  return {unread: 'it is not a string'}
 }
 
 /** Why options could not be read, for a message. */
@@ -311,8 +348,12 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
 
       // A factory the app calls at import from several places builds an engine at each of them.
       for (const {call, suffix, via} of eachBuilt(c, POOL_REF)) {
-        const url = call.args[0] ?? call.kwargs.url
-        if (asString(url)?.startsWith('sqlite')) continue
+        const url = boundArgument(call, 'url', 0)
+        const scheme = urlScheme(url)
+        if (scheme && 'scheme' in scheme && scheme.scheme.split('+')[0] === 'sqlite') continue
+        // A URL conncalc cannot read may be SQLite's (no PostgreSQL connection at all): a PostgreSQL one is assumed.
+        const unread = scheme && 'unread' in scheme ? scheme.unread : undefined
+        if (unread !== undefined && !diagnostics.some((d) => d.code === 'unknown-config-value' && d.file === m.file && d.line === c.line && d.message.startsWith('cannot read the URL'))) diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `cannot read the URL of the SQLAlchemy engine at ${m.file}:${c.line} (${unread}); it is counted as a PostgreSQL database, an assumption (a sqlite: URL would open no PostgreSQL connection)`, severity: 'warning'})
         const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}${suffix}`, (k) => {
           const v = boundArgument(call, k)
           return v ? {line: v.line, v} : undefined
@@ -320,7 +361,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
         const sync = e && !ASYNC_ENGINE.test(c.callee) ? {...e, blocking: true as const} : e
         // In a `for`, a `while` or a comprehension (`[create_engine(u) for u in followers]`): one engine per item, as many
         // as the items, which conncalc does not count (none when the list is empty); one is counted, an assumption.
-        const each = [...(c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []), ...request]
+        const each = [...(unread !== undefined ? [assumed(`the URL of the engine at ${m.file}:${c.line} cannot be read (${unread}): a PostgreSQL database is assumed (a sqlite: URL would open no PostgreSQL connection)`)] : []), ...(c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []), ...request]
         if (sync) built.push({arms: c.arms, item: via.length + each.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via, ...each]}} : sync, scope: suffix, weight: sync.pool.value})
       }
     }

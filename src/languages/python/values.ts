@@ -131,6 +131,11 @@ export interface UnknownValue {
    */
   among?: EvalValue[]
   reason: string
+  /**
+   * The text a string is known to begin with though its whole is not: `f"postgresql://{user}@{host}/db"`,
+   * `"sqlite:///" + path` (a database URL's scheme is then read). Not carried to what is computed from the value.
+   */
+  textPrefix?: string
 }
 
 export type EvalValue = KnownValue | UnknownValue
