@@ -30,6 +30,8 @@ import {djangoQCluster} from './django-q.js'
 import {asString} from './evaluate.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
+import {DJANGO_NO_QUERY, loadsNoDatabase} from './no-database.js'
+import {STDLIB} from './celery-idle.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
 const RUNSERVER = 'https://github.com/django/django/blob/main/django/core/management/commands/runserver.py'
@@ -37,6 +39,8 @@ const RUNSERVER = 'https://github.com/django/django/blob/main/django/core/manage
 const ASGI_RUNSERVER = /^\s*(?:daphne|channels)\b/im
 // BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
 const HANDLE = 'https://github.com/django/django/blob/main/django/core/management/base.py'
+// BaseDatabaseWrapper.cursor() → ensure_connection(): the first query connects, nothing before it.
+const CONNECT_LAZILY = 'https://github.com/django/django/blob/5.1/django/db/backends/base/base.py'
 // django-extensions runscript: imports <app>.scripts.<name> or scripts.<name> and calls its run() from handle().
 const RUNSCRIPT_REF = 'https://django-extensions.readthedocs.io/en/latest/runscript.html'
 
@@ -150,6 +154,33 @@ async function handleOptions(project: PythonProject, file: string, argv: readonl
   return {at: `${handle.file}:${handle.line}`, options}
 }
 
+/**
+ * A command that opens no connection: Django connects only when code runs a query (django/db/backends/base/base.py
+ * ensure_connection, called from cursor()), and this command's module, with every function of it taken to run, and the
+ * app modules it imports import no ORM, models, django.db or database library, name no way to the ORM without an
+ * import (`.objects`, `apps.get_model`, `cursor()`, `call_command`), and the Command does not ask for the migration
+ * check (requires_migrations_checks, which reads the migration table). The system checks Django runs before handle()
+ * (none with --skip-checks or `requires_system_checks = []`) are run with no databases (BaseCommand.execute →
+ * check(), whose database-tagged checks run only for the databases given): Django's own query nothing, while an
+ * installed app's may, which conncalc does not read: then the 0 is an assumption. Undefined when it may query.
+ */
+async function queriesNothing(project: PythonProject, read: PyModule[], file: string, argv: readonly string[]): Promise<{checks?: Source; why: Source} | undefined> {
+  const cls = classOf((await project.load(file))?.names.get('Command'))
+  if (!cls) return undefined
+  const migrations = cls.attrs.get('requires_migrations_checks')
+  if (migrations && !(migrations.kind === 'known' && migrations.value === false)) return undefined
+  const none = await loadsNoDatabase(project, read, file, {allow: DJANGO_NO_QUERY, everyFunctionOf: file, settingsKnown: true})
+  if (!none) return undefined
+  const also = none.files.length - 1
+  const installed = none.packages.filter((p) => !STDLIB.has(p))
+  const packages = installed.length > 0 ? `; the installed packages it imports (${installed.slice(0, 8).join(', ')}${installed.length > 8 ? ', …' : ''}) are not read` : ''
+  const why = fromDefault(`Django opens a connection only when code queries (ensure_connection, from cursor()); ${file}${also > 0 ? ` and the ${also} app module${also === 1 ? '' : 's'} it imports` : ''} import no ORM, models, django.db or database library and name no query: this command opens no PostgreSQL connection${packages}`, CONNECT_LAZILY)
+  const declared = cls.attrs.get('requires_system_checks')
+  const skipped = argv.includes('--skip-checks') || (declared?.kind === 'known' && (declared.value === false || (typeof declared.value === 'object' && declared.value !== null && 'kind' in declared.value && declared.value.kind === 'list' && declared.value.items.length === 0)))
+  if (skipped) return {why}
+  return {checks: assumed(`Django runs the system checks before handle() (no --skip-checks): its own query no database (run with no databases), but those of the installed apps in INSTALLED_APPS are not read; none is assumed to query`), why}
+}
+
 export const djangoCommand: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     try {
@@ -210,6 +241,19 @@ async function commandAnalysis(ctx: AnalyzerContext): Promise<ServerAnalysis> {
       threads = sourced(1, fromFile(file, rqBase.orm), [...how, fromDefault('its own handle() queries the database before the scheduler runs; Django keeps that connection open until the command exits', HANDLE)])
     } else if (file) {
       const read: PyModule[] = await project.walk([file])
+      const quiet = runscript ? undefined : await queriesNothing(project, read, file, manage.args)
+      if (quiet) {
+        return {
+          diagnostics,
+          // As a script that loads no database (script.ts): 0 threads by this reading, not a count the server refuses.
+          language: 'none',
+          pools: [],
+          processesPerDyno: processes,
+          server: 'django-command',
+          threadsPerProcess: sourced(0, fromFile(file, 1), [...onlyIf, quiet.why, ...(quiet.checks ? [quiet.checks] : [])]),
+        }
+      }
+
       const bound = runscript ? undefined : await handleOptions(project, file, manage.args)
       if (bound) callerBindings.set(bound.at, bound.options)
       const found = startedThreads(read, ctx, what, undefined, quietPools(read))

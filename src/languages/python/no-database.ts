@@ -22,6 +22,8 @@ const DATABASE_SEGMENTS = new Set([
 const DATABASE_TOP = /^(django|flask_sqlalchemy|flask_migrate|fastapi_sqlalchemy|sqlalchemy_|tortoise_|django_)/
 /** Text that reaches a database without a library import conncalc sees: a URL or its env var, Django's settings, a dynamic import. */
 const DATABASE_TEXT = /DATABASE_URL|postgres|DJANGO_SETTINGS_MODULE|importlib|__import__|\bexec\s*\(|\beval\s*\(/i
+/** The same in a Django command, which runs under the app's settings: the ORM's ways in without an import (`apps.get_model`, a raw cursor) stay. */
+const DATABASE_TEXT_IN_DJANGO = /DATABASE_URL|postgres|importlib|__import__|\bexec\s*\(|\beval\s*\(|get_model|\.objects\b|cursor\s*\(|call_command/i
 
 export interface NoDatabase {
   /** The app modules read, the script first. */
@@ -30,8 +32,25 @@ export interface NoDatabase {
   packages: string[]
 }
 
+/**
+ * Django's own modules a management command imports without reaching a database: settings, the command base
+ * class, helpers (django.utils), exceptions. Django opens a connection only when code runs a query
+ * (BaseDatabaseWrapper.ensure_connection from cursor(), https://github.com/django/django/blob/5.1/django/db/backends/base/base.py);
+ * django.db, models, the ORM, the cache (its DatabaseCache) and anything else are taken as able to query.
+ */
+export const DJANGO_NO_QUERY = /^django\.(conf|core\.management(\.base)?|core\.exceptions|utils(\.\w+)*)$/
+
+export interface NoDatabaseOptions {
+  /** Imports of these modules are not a database (a Django command's `django.conf`: DJANGO_NO_QUERY). */
+  allow?: RegExp
+  /** A module whose functions all run (a Django command's, which Django calls): the imports in each are followed. */
+  everyFunctionOf?: string
+  /** Text allowed in the modules though DATABASE_TEXT names it (a Django command runs under the app's settings). */
+  settingsKnown?: boolean
+}
+
 /** Undefined when the script (or an app module it loads) may reach a database, or when a module cannot be read. */
-export async function loadsNoDatabase(project: PythonProject, read: readonly PyModule[], file: string): Promise<NoDatabase | undefined> {
+export async function loadsNoDatabase(project: PythonProject, read: readonly PyModule[], file: string, options: NoDatabaseOptions = {}): Promise<NoDatabase | undefined> {
   const byFile = new Map(read.map((m) => [m.file, m]))
   // Importing a.b.c runs a/__init__.py and a/b/__init__.py first: the packages on the way are loaded too.
   const packagesOf = (f: string): string[] => {
@@ -57,7 +76,8 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
     if (!byFile.has(at)) for (const m of await project.walk([at])) byFile.set(m.file, m)
     const module = byFile.get(at)
     if (!module?.parsed) return undefined
-    if (DATABASE_TEXT.test(project.files.read(at)?.text ?? '')) return undefined
+    const text = project.files.read(at)?.text ?? ''
+    if (options.settingsKnown ? DATABASE_TEXT_IN_DJANGO.test(text) : DATABASE_TEXT.test(text)) return undefined
     // A decorated function (`@cli.command()`, `@app.route(…)`, `@manager.command`) is called by what decorates it — a
     // CLI's dispatch from argv, a web framework — not by the module's own statements: it is taken to run.
     for (const c of module.calls) if (c.within?.decorated && c.within.file === at) run(at, c.within.name)
@@ -66,6 +86,7 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
     for (let grew = true; grew; ) {
       grew = false
       for (const c of module.calls) {
+        if (c.within !== undefined && at === options.everyFunctionOf && run(at, c.within.name)) grew = true
         if (c.within !== undefined && !runs.get(at)?.has(c.within.name)) continue
         const targets = [c.callee, ...(/(^|\.)(Process|Thread)$/.test(c.callee) && c.kwargText.target ? [c.kwargText.target] : [])]
         for (const t of targets) {
@@ -80,7 +101,8 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
 
     followed.set(at, new Set(runs.get(at)))
     for (const imp of module.imports) {
-      if (imp.within !== undefined && !runs.get(at)?.has(imp.within)) continue
+      if (imp.within !== undefined && at !== options.everyFunctionOf && !runs.get(at)?.has(imp.within)) continue
+      if (imp.level === 0 && options.allow?.test(imp.module)) continue
       if (imp.level === 0 && (DATABASE_TOP.test(imp.module) || imp.module.split('.').some((s) => DATABASE_SEGMENTS.has(s)))) return undefined
       const names = Array.isArray(imp.names) ? imp.names : []
       if (imp.level === 0 && names.some((n) => DATABASE_SEGMENTS.has(n))) return undefined
