@@ -88,6 +88,8 @@ export interface JsFunctionSites {
   sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string; offset?: number}[]
   /** A class with decorators (`@Injectable()`, `@Service()`): a framework's dependency injection makes its instance. */
   decorated?: boolean
+  /** A class: the line its body ends on (its own static factories and self-references lie between `line` and this). */
+  endLine?: number
 }
 
 /**
@@ -1552,7 +1554,7 @@ class JsEvaluator {
     const methods = new Map<string, EvalValue>()
     // Static fields are evaluated once, when the class is declared: `Config.max` reads them.
     const statics = new Map<string, EvalValue>()
-    const def: ClassDef = {...(ownBase ? {base: ownBase} : {}), ...(base ? {importedBase: base} : {}), ev: this, methods, node, sites: {...((node.decorators?.length ?? 0) > 0 ? {decorated: true} : {}), file: this.file, line: this.line(node), name: node.id ? `new ${node.id.name}` : 'a class', sites: []}}
+    const def: ClassDef = {...(ownBase ? {base: ownBase} : {}), ...(base ? {importedBase: base} : {}), ev: this, methods, node, sites: {...((node.decorators?.length ?? 0) > 0 ? {decorated: true} : {}), endLine: this.lineOf(node.end), file: this.file, line: this.line(node), name: node.id ? `new ${node.id.name}` : 'a class', sites: []}}
     const members = (): void => {
       for (const m of node.body.body) {
         for (const d of 'decorators' in m ? (m.decorators ?? []) : []) this.visit(d)

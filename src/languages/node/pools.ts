@@ -541,6 +541,23 @@ function uncalledHere(files: FileReader, fn: JsFunctionSites, uses: readonly {fi
   return `${made}, and it is called only by code this process does not load, each a program of its own: ${at.join('; ')}; that pool is theirs`
 }
 
+/**
+ * Why a pool made by each instance of the app's class `cls` (in its constructor or a field initializer), which no module
+ * read for this process instantiates, opens no connection in this process, else undefined. `uses`: where the rest of the
+ * app's code (tests aside) names the class outside its own body (unreached.ts usesOf with its end line). None: the class
+ * is only declared, imported or re-exported, and its own static factories (`static create() { return new Db(url) }`),
+ * inside its body, are reached only through its name: nothing makes an instance. Else every such file is a program of
+ * its own, which this process does not load.
+ */
+function unmadeHere(files: FileReader, cls: JsFunctionSites, uses: readonly {file: string; line: number}[]): string | undefined {
+  const made = `it is made by each instance of ${cls.name.slice(4)} (${cls.file}:${cls.line})`
+  if (uses.length === 0) return `${made}, and no code of the app names that class outside its own body (it is only declared, imported or re-exported; tests aside), so nothing makes one: it opens no connection`
+  const programs = uses.map((u) => programEntry(files, u.file))
+  if (programs.some((p) => p === undefined)) return undefined
+  const at = uses.map((u, i) => `${u.file}:${u.line} (${programs[i]})`)
+  return `${made}, and only code this process does not load names the class, each a program of its own: ${at.join('; ')}; that pool is theirs`
+}
+
 /** LoopBack's DataSource class: LoopBack 4's `juggler.DataSource` (@loopback/repository), loopback-datasource-juggler's for LoopBack 3. */
 const LOOPBACK_DATASOURCE = /^(?:@loopback\/repository\.juggler|loopback-datasource-juggler(?:\.default)?)\.DataSource$/
 
@@ -1168,6 +1185,18 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     const server = given ?? serverOf(ctx, urlOf(c, options))
     // Made in the body of a named function no code read for this process calls: where the rest of the app's code calls it.
     const uses = !c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 ? usesOf(ctx.files, c.within) : 'unsure'
+    // Made by each instance of a class (its constructor or a field) that no code read makes, not one a framework's injection
+    // makes: where the rest of the app's code names the class outside its own body (its own static factory is inside).
+    // Instances made only inside the class's own body (its static factory, walked without a caller) are no maker either.
+    const ownOnly = (w: JsFunctionSites): boolean => !view.truncated(w) && view.sites(w).every((x) => x.file === w.file && x.line > w.line && x.line <= w.endLine!)
+    const classUses = c.within?.name.startsWith('new ') && !c.within.decorated && c.within.endLine !== undefined && (view.count(c.within) === 0 ? !c.site : ownOnly(c.within)) ? usesOf(ctx.files, {endLine: c.within.endLine, file: c.within.file, line: c.within.line, name: c.within.name.slice(4)}) : 'unsure'
+    const unmade = classUses === 'unsure' || classUses.some((u) => modules.some((m) => m.file === u.file)) ? undefined : unmadeHere(ctx.files, c.within!, classUses)
+    if (unmade) {
+      libs.add(lib)
+      diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unmade}`, processType: ctx.processType, severity: 'info'})
+      return
+    }
+
     const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
     const unused = uses === 'unsure' || use === 'unsure' ? undefined : uncalledHere(ctx.files, c.within!, uses)
     if (unused) {

@@ -262,7 +262,7 @@ export function calledNowhere(files: FileReader, fn: {file: string; line: number
  * Where app code (tests aside) calls or passes on the named function `fn`, as calledNowhere reads it: the first such line of
  * each file; 'unsure' when that cannot be told (a name that is not a plain identifier, or more files than MAX_SEARCHED).
  */
-export function usesOf(files: FileReader, fn: {file: string; line: number; name: string}): {file: string; line: number}[] | 'unsure' {
+export function usesOf(files: FileReader, fn: {endLine?: number; file: string; line: number; name: string}): {file: string; line: number}[] | 'unsure' {
   if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return 'unsure'
   const all = rootCode(files)
   if (all.truncated) return 'unsure'
@@ -281,8 +281,19 @@ export function usesOf(files: FileReader, fn: {file: string; line: number; name:
     const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
       if (!word.test(lines[i])) continue
-      if (p === fn.file && i + 1 === fn.line) continue
-      if (moving.test(lines[i])) continue
+      if (p === fn.file && i + 1 === fn.line) {
+        // `export default class Db`: importers name it as they like.
+        if (fn.endLine !== undefined && /^\s*export\s+default\b/.test(lines[i])) return 'unsure'
+        continue
+      }
+
+      // A class's own body (its static factory `return new Db(url)`, its methods' types): not a use from outside it.
+      if (p === fn.file && fn.endLine !== undefined && i + 1 > fn.line && i + 1 <= fn.endLine) continue
+      if (moving.test(lines[i])) {
+        // A class passed on under another name (`export {Db as Database}`, `export default Db`): that name's uses are not searched.
+        if (fn.endLine !== undefined && (new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}\s+as\s`).test(lines[i]) || /^\s*export\s+default\b/.test(lines[i]))) return 'unsure'
+        continue
+      }
       uses.push({file: p, line: i + 1})
       break
     }
