@@ -189,6 +189,8 @@ interface EntryServer {
   localHost?: string
   /** Env vars with no value that the host line reads (`ENV.fetch("DB_HOST") { "localhost" }`: the fallback is used). */
   hostVars?: string[]
+  /** Its url is an expression conncalc cannot evaluate that reads no env var without a value: where, and the code. */
+  unreadUrl?: {code: string; line: number}
 }
 
 /** Hosts that mean "this machine": a dyno runs no PostgreSQL server there. */
@@ -247,6 +249,12 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
   const blank = blankServerKeys(doc, entry)
   if (blank.length > 0) {
     const vars = [...new Set(blank.flatMap((k) => missingVarsOn(doc, entry, k)))]
+    // `url: <%= queue_url %>` from a method the ERB defines (`auto_suffix_database_url('_queue')`, DATABASE_URL with
+    // its database name suffixed): no unset var says it is a second add-on's; counted on the plan, starred (below).
+    const urlLine = doc.yaml.lineOf([...entry.path, 'url'])
+    const tag = urlLine === undefined ? undefined : unknownTag(doc.erb, entry.config.url)
+    if (vars.length === 0 && blank.length === 1 && blank[0] === 'url' && tag) return {key: PRIMARY_SERVER, unreadUrl: {code: tag.code.trim(), line: urlLine!}}
+
     return {key: unknownServer(vars.length > 0 ? `${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value` : `its ${blank.join(' and ')} cannot be read`)}
   }
 
@@ -534,6 +542,11 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const mapped = serverKey(found, primaryHost)
     let server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
     let placed: Source | undefined
+    if (found.unreadUrl && !replica) {
+      placed = assumed(`the ${entry.name} entry's url (${ymlFile}:${found.unreadUrl.line}) is \`${found.unreadUrl.code.slice(0, 80)}\`, which conncalc cannot evaluate (not an env var without a value, which would name a server of its own): counted on the plan's server, as if it named DATABASE_URL's (if it names another server, give its value with --env)`)
+      diagnostics.push({code: 'unknown-config-value', file: ymlFile, line: found.unreadUrl.line, message: `cannot read the ${entry.name} entry's url (\`${found.unreadUrl.code.slice(0, 80)}\`); its pool is counted on the plan's server, an assumption`, severity: 'warning'})
+    }
+
     const isBase = noPrimary && entry.name === primaryName
     if (found.noUrl && !replica && section !== undefined && !(arVersion && /^6\.0\./.test(arVersion))) {
       // Another top-level section (`establish_connection :billing_db`): ActiveRecord merges no URL into a config of
