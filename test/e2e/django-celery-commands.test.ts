@@ -80,7 +80,7 @@ describe("django-celery's manage.py commands", () => {
   })
 
   it("the app's own `celeryd` command (shop/management/commands/celeryd.py) is that command, not django-celery's: 1 thread", () => {
-    const own = {'shop/management/__init__.py': '', 'shop/management/commands/__init__.py': '', 'shop/management/commands/celeryd.py': 'from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print("ok")\n'}
+    const own = {'shop/management/__init__.py': '', 'shop/management/commands/__init__.py': '', 'shop/management/commands/celeryd.py': 'from django.core.management.base import BaseCommand\n\nfrom shop.models import Order\n\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print(Order.objects.count())\n'}
     const p = plan(app({...files(false), ...own}))
     expect(p.type('worker')).toMatchObject({connectionsPerDyno: 1, server: 'django-command'})
   })

@@ -30,7 +30,7 @@ import {djangoQCluster} from './django-q.js'
 import {asString} from './evaluate.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
-import {DJANGO_NO_QUERY, loadsNoDatabase} from './no-database.js'
+import {DJANGO_MODELS, DJANGO_NO_QUERY, loadsNoDatabase} from './no-database.js'
 import {STDLIB} from './celery-idle.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
@@ -169,7 +169,7 @@ async function queriesNothing(project: PythonProject, read: PyModule[], file: st
   if (!cls) return undefined
   const migrations = cls.attrs.get('requires_migrations_checks')
   if (migrations && !(migrations.kind === 'known' && migrations.value === false)) return undefined
-  const none = await loadsNoDatabase(project, read, file, {allow: DJANGO_NO_QUERY, everyFunctionOf: file, settingsKnown: true})
+  const none = await loadsNoDatabase(project, read, file, {allow: DJANGO_NO_QUERY, deny: DJANGO_MODELS, everyFunctionOf: file, settingsKnown: true})
   if (!none) return undefined
   const also = none.files.length - 1
   const installed = none.packages.filter((p) => !STDLIB.has(p))

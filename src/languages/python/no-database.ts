@@ -38,11 +38,16 @@ export interface NoDatabase {
  * (BaseDatabaseWrapper.ensure_connection from cursor(), https://github.com/django/django/blob/5.1/django/db/backends/base/base.py);
  * django.db, models, the ORM, the cache (its DatabaseCache) and anything else are taken as able to query.
  */
+/** A Django app's models module (`from shop.models import Order`, `from . import models`): its ORM classes query. */
+export const DJANGO_MODELS = /(^|\.)models$/
+
 export const DJANGO_NO_QUERY = /^django\.(conf|core\.management(\.base)?|core\.exceptions|utils(\.\w+)*)$/
 
 export interface NoDatabaseOptions {
   /** Imports of these modules are not a database (a Django command's `django.conf`: DJANGO_NO_QUERY). */
   allow?: RegExp
+  /** Imports of these modules, or of these names from a module, are (a Django app's `models`: DJANGO_MODELS). */
+  deny?: RegExp
   /** A module whose functions all run (a Django command's, which Django calls): the imports in each are followed. */
   everyFunctionOf?: string
   /** Text allowed in the modules though DATABASE_TEXT names it (a Django command runs under the app's settings). */
@@ -102,6 +107,7 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
     followed.set(at, new Set(runs.get(at)))
     for (const imp of module.imports) {
       if (imp.within !== undefined && at !== options.everyFunctionOf && !runs.get(at)?.has(imp.within)) continue
+      if (options.deny && (options.deny.test(imp.module) || (Array.isArray(imp.names) && imp.names.some((n) => options.deny!.test(n))))) return undefined
       if (imp.level === 0 && options.allow?.test(imp.module)) continue
       if (imp.level === 0 && (DATABASE_TOP.test(imp.module) || imp.module.split('.').some((s) => DATABASE_SEGMENTS.has(s)))) return undefined
       const names = Array.isArray(imp.names) ? imp.names : []

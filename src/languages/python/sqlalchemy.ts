@@ -361,7 +361,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
         const sync = e && !ASYNC_ENGINE.test(c.callee) ? {...e, blocking: true as const} : e
         // In a `for`, a `while` or a comprehension (`[create_engine(u) for u in followers]`): one engine per item, as many
         // as the items, which conncalc does not count (none when the list is empty); one is counted, an assumption.
-        const each = [...(unread !== undefined ? [assumed(`the URL of the engine at ${m.file}:${c.line} cannot be read (${unread}): a PostgreSQL database is assumed (a sqlite: URL would open no PostgreSQL connection)`)] : []), ...(c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []), ...request]
+        const each = [...(c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []), ...request, ...(unread !== undefined ? [assumed(`the URL of the engine at ${m.file}:${c.line} cannot be read (${unread}): a PostgreSQL database is assumed (a sqlite: URL would open no PostgreSQL connection)`)] : [])]
         if (sync) built.push({arms: c.arms, item: via.length + each.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via, ...each]}} : sync, scope: suffix, weight: sync.pool.value})
       }
     }
