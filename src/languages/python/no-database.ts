@@ -32,15 +32,15 @@ export interface NoDatabase {
   packages: string[]
 }
 
+/** A Django app's models module (`from shop.models import Order`, `from . import models`): its ORM classes query. */
+export const DJANGO_MODELS = /(^|\.)models$/
+
 /**
  * Django's own modules a management command imports without reaching a database: settings, the command base
  * class, helpers (django.utils), exceptions. Django opens a connection only when code runs a query
  * (BaseDatabaseWrapper.ensure_connection from cursor(), https://github.com/django/django/blob/5.1/django/db/backends/base/base.py);
  * django.db, models, the ORM, the cache (its DatabaseCache) and anything else are taken as able to query.
  */
-/** A Django app's models module (`from shop.models import Order`, `from . import models`): its ORM classes query. */
-export const DJANGO_MODELS = /(^|\.)models$/
-
 export const DJANGO_NO_QUERY = /^django\.(conf|core\.management(\.base)?|core\.exceptions|utils(\.\w+)*)$/
 
 export interface NoDatabaseOptions {
