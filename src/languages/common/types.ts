@@ -66,8 +66,8 @@ export interface AnalyzerContext {
   image?: {files: FileReader; image: ImageFiles}
   /**
    * The process type's analysis, one object shared by every context derived from its own (the ways a script may go,
-   * the programs it starts): what a language's evaluator has spent of its work limit, and where it stopped
-   * (analysis-cuts.ts). Absent in unit tests that analyze one context.
+   * the programs it starts): the key a language's evaluator keeps its work limit by, and where it stopped (TypeWork).
+   * Absent in unit tests that analyze one context.
    */
   work?: TypeWork
 }

@@ -645,12 +645,11 @@ class Evaluator {
     if (run.open) run.trace.maxRel = Math.max(run.trace.maxRel, depth.calls - run.trace.startDepth)
     if (depth.calls >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     if (run.budget && run.budget.left <= 0) {
-      if (!run.budget.cut) {
-        // Where it was called, when the caller says; else where the function is defined.
-        run.budget.cut = site ? {called: true, file: site.file, line: site.line, name: fn.name} : {file: this.opts.file, line: this.line(node), name: fn.name}
-        run.budget.onCut?.(run.budget.cut)
-      }
-      const cut = this.unknown(node, `\`${fn.name}()\` is not followed: ${BUDGET_SPENT}`)
+      const why = budgetSpent()
+      // Said once for the type, at the first call not followed: where it is called when the caller says, else where the function is defined.
+      const at = site ? `${site.file}:${site.line}` : `defined at ${this.opts.file}:${this.line(node)}`
+      if (run.budget.work) run.budget.work.cut ??= {file: site?.file ?? this.opts.file, line: site?.line ?? this.line(node), message: `stopped following calls of the app's Python functions at \`${fn.name}()\` (${at}): ${why}`}
+      const cut = this.unknown(node, `\`${fn.name}()\` is not followed: ${why}`)
       return site ? {...cut, file: site.file, line: site.line} : cut
     }
     // A function that calls itself (or is called again by one it called) with an argument conncalc does not know (an
@@ -2580,8 +2579,9 @@ const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_c
 /** How many items a comprehension conncalc evaluates may produce (a settings file's comprehension is small). */
 const MAX_COMPREHENSION = 256
 
-/** Why a call past STATEMENT_BUDGET is not followed (a value it made unknown says it, as does the process type once). */
-export const BUDGET_SPENT = `the analysis of this process type already walked ${String(STATEMENT_BUDGET).replace(/\B(?=(\d{3})+$)/g, ',')} statements of the app's Python (conncalc's limit: an app whose functions call many others is walked once per definition and per call), and stops following calls of the app's own functions there; what they return or change is unknown`
+/** Why a call past STATEMENT_BUDGET is not followed (a value it made unknown says it, as does the process type once): made only then. */
+const budgetSpent = (): string =>
+  `the analysis of this process type already walked ${STATEMENT_BUDGET.toLocaleString('en-US')} statements of the app's Python (conncalc's limit: an app whose functions call many others is walked once per definition and per call), and stops following calls of the app's own functions there; what they return or change is unknown`
 
 /** The app's functions being walked now (invoke), each with how many of its calls are open: evaluation is strictly nested. */
 const ACTIVE = new Map<PyFunction, number>()

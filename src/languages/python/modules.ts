@@ -8,7 +8,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
-import {BUDGET_SPENT, evaluateModule} from './evaluate.js'
+import {evaluateModule} from './evaluate.js'
 import {type LoadedEnvFile, readShippedEnvFile, withEnvFiles} from './env-files.js'
 import {claim, depth, isDirty, MAX_CALL_DEPTH, type PyBudget, PyTrace, type PyRun, STATEMENT_BUDGET, sameAnswer, serially, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
@@ -47,12 +47,7 @@ const budgets = new WeakMap<object, PyBudget>()
 function budgetOf(ctx: Pick<AnalyzerContext, 'env' | 'work'>): PyBudget {
   const key = ctx.work ?? ctx.env
   let b = budgets.get(key)
-  if (!b) {
-    const said = ctx.work
-    budgets.set(key, (b = {left: STATEMENT_BUDGET, onCut: (cut) => {
-      if (said) said.cut ??= {file: cut.file, line: cut.line, message: `stopped following calls of the app's Python functions at \`${cut.name}()\` (${cut.called ? '' : 'defined at '}${cut.file}:${cut.line}): ${BUDGET_SPENT}`}
-    }}))
-  }
+  if (!b) budgets.set(key, (b = {left: STATEMENT_BUDGET, ...(ctx.work ? {work: ctx.work} : {})}))
   return b
 }
 

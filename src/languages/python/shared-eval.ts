@@ -26,6 +26,7 @@
 import type {Env} from '../../model/env.js'
 import type {EnvFileRead, LoadedEnvFile} from './env-files.js'
 import type {Sourced} from '../../model/source.js'
+import type {TypeWork} from '../common/types.js'
 import type {EvalValue, PyCallSite, PyFunctionSites, PyModule, Scope} from './values.js'
 
 /** How many call sites of one function are kept (a pool read from its parameters takes the largest of them). */
@@ -40,25 +41,16 @@ export const MAX_CALL_DEPTH = 8
  * others walks its call graph once per definition (Skyvern: 1.75 M statements, 222,000 calls followed, 4 minutes
  * and 3.3 GB). Past the budget a call of the app's function is an unknown value that says so, the modules'
  * own statements and the definitions' walks go on (every pool the code builds is still found), and the process
- * type's analysis says that it stopped (PyBudget.cut). A count, not a time: the same app gives the same numbers
+ * type's analysis says that it stopped (TypeWork.cut). A count, not a time: the same app gives the same numbers
  * on any machine.
  */
 export const STATEMENT_BUDGET = 400_000
 
-/** A call not followed: the function, and where it was called (`called`) or else defined. */
-export interface PyCut {
-  called?: true
-  file: string
-  line: number
-  name: string
-}
-
-/** What one process type's Python analysis may still walk (STATEMENT_BUDGET), and where it first stopped following a call. */
+/** What one process type's Python analysis may still walk (STATEMENT_BUDGET), and the type's analysis, where the first stop is said. */
 export interface PyBudget {
-  /** The first call not followed; set once (onCut is then called). */
-  cut?: PyCut
   left: number
-  onCut?: (cut: PyCut) => void
+  /** Absent for a context made apart (a unit test): the values still say why. */
+  work?: TypeWork
 }
 
 /** How deep the app's function calls nest now (evaluate.ts invoke): Python evaluation is async but strictly nested. */
