@@ -510,9 +510,26 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
     } else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
   }
 
+  // What a build made and put in the WORKDIR (`cp target/ROOT.war /app/main.war` in a stage that built from the
+  // repository's root, then `COPY --from=dist /app /app`) is of the folder the build ran in, as much as a copy is: one
+  // helper file copied beside it (`COPY src/main/java/HealthCheck.java /app/`) does not make the WORKDIR that file's
+  // folder (hapifhir/hapi-fhir-jpaserver-starter). Where the build ran is not known: it is no folder's.
+  let unplaced = 0
+  for (const b of stage.built ?? []) {
+    if (posix.dirname(b.to) !== stage.workdir) continue
+    if (b.folder === undefined) {
+      unplaced++
+      continue
+    }
+
+    const folder = posix.join(context, b.folder).replace(/^\.$/, '')
+    parents.set(folder, (parents.get(folder) ?? 0) + 1)
+    if (command && runs === undefined && commandWords(command).some((w) => !w.startsWith('-') && inside(posix.resolve(stage.workdir, w), b.to))) runs = folder
+  }
+
   // Most of them from one folder (a key file copied from the root beside them does not change where the code is); as
   // many from two: the one that holds what the command runs.
-  const total = [...parents.values()].reduce((a, b) => a + b, 0)
+  const total = [...parents.values()].reduce((a, b) => a + b, 0) + unplaced
   const [best, second] = [...parents.entries()].sort((a, b) => b[1] - a[1])
   if (best && best[1] * 2 > total) return best[0]
   return best && second && best[1] === second[1] && runs !== undefined && parents.get(runs) === best[1] ? runs : undefined

@@ -46,6 +46,12 @@ export interface DockerStage {
    * copies the repository, as far as the pruned package is concerned.
    */
   pruned?: string[]
+  /**
+   * What a build made that the image holds where no repository file is behind it: a RUN's `cp`/`mv` of a build's output
+   * (`cp target/ROOT.war /app/main.war`), or a later stage's COPY --from of one. `to` absolute; `folder` the repository
+   * folder the build ran in (the one its working tree mirrors: where it COPYed pom.xml and src/), when that is known.
+   */
+  built?: {folder?: string; to: string}[]
   /** Where `COPY . DEST` put the repository's root inside the image (absolute), if it did. */
   repoAt?: string
   /** Every RUN's text (continuations joined) and its first line, this stage's and its parents'. */
@@ -222,6 +228,13 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             }
 
             for (const [at, w] of earlier.written ?? []) if (at.startsWith(abs === '/' ? '/' : `${abs}/`)) (stage.written ??= new Map()).set(posix.join(target, posix.relative(abs, at)), w)
+            // What the earlier stage's build made there comes along as made (`COPY --from=dist /app /app` after its `cp
+            // target/ROOT.war /app/main.war`).
+            for (const b of earlier.built ?? []) {
+              if (b.to === abs) (stage.built ??= []).push({...b, to: targetInto ? posix.join(target, posix.basename(abs)) : target})
+              else if (b.to.startsWith(abs === '/' ? '/' : `${abs}/`)) (stage.built ??= []).push({...b, to: posix.join(target, posix.relative(abs, b.to))})
+            }
+
             const overlays = mixReleaseOverlays(earlier, abs)
             if (overlays !== undefined) {
               for (const o of overlays) stage.copies.push({from: o, into: false, to: target, whenPresent: true})
@@ -277,7 +290,13 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               // @x/api build`, then `COPY --from=builder /app/packages/api/dist/ /app/dist/`): the folder that holds it mirrors
               // a repository folder, so the output is that folder's (built at deploy, read from its sources as a missing dist is).
               from = pieces === 0 ? mirroredPath(earlier, abs) : undefined
-              if (from === undefined) continue
+              if (from === undefined) {
+                // A build's output from a folder that mirrors the repository's root (`COPY --from=build
+                // /src/target/app.jar /app/app.jar` after `COPY pom.xml .` in WORKDIR /src): made by a build there.
+                const root = pieces === 0 ? mirroredRoot(earlier, abs)?.root : undefined
+                if (root !== undefined && !(earlier.built ?? []).some((b) => b.to === abs)) (stage.built ??= []).push({folder: root, to: targetInto ? posix.join(target, posix.basename(abs)) : target})
+                continue
+              }
             }
           }
 
@@ -393,6 +412,15 @@ export function withEntrypoint(stage: DockerStage, command: string): {command: s
  * /app/packages/api/src/lerna.ci.json`) says nothing of the folders; two folders disagreeing, or the repository's root, none.
  */
 function mirroredPath(stage: DockerStage, abs: string): string | undefined {
+  const mirror = mirroredRoot(stage, abs)
+  return mirror === undefined || mirror.root === '' ? undefined : posix.join(mirror.root, posix.relative(mirror.dir, abs))
+}
+
+/**
+ * The nearest folder above `abs` that the stage's copies mirror (mirroredPath) and the repository folder it mirrors
+ * (`''` for the root, which mirroredPath leaves out); undefined when none does or two disagree.
+ */
+function mirroredRoot(stage: DockerStage, abs: string): undefined | {dir: string; root: string} {
   const landed = stage.copies.filter((c) => !c.whenPresent && !c.glob).map((c) => ({at: c.into && posix.basename(c.to) !== posix.basename(c.from) ? posix.join(c.to, posix.basename(c.from)) : c.to, from: c.from})).filter((c) => posix.basename(c.at) === posix.basename(c.from) || c.from === '')
   for (let dir = posix.dirname(abs); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) {
     const roots = new Set<string>()
@@ -407,10 +435,10 @@ function mirroredPath(stage: DockerStage, abs: string): string | undefined {
       roots.add(c.from === rel ? '' : c.from.slice(0, -rel.length - 1))
     }
 
-    // Only a repository subfolder: a WORKDIR that mirrors the root holds tools' outputs too (`cargo install --root
-    // /build` puts bin/ there), and a command's path below it is read from the WORKDIR already.
+    // mirroredPath takes only a repository subfolder: a WORKDIR that mirrors the root holds tools' outputs too (`cargo
+    // install --root /build` puts bin/ there), and a command's path below it is read from the WORKDIR already.
     const root = roots.size === 1 && !roots.has('\0') ? [...roots][0] : undefined
-    if (root !== undefined) return root === '' ? undefined : posix.join(root, posix.relative(dir, abs))
+    if (root !== undefined) return {dir, root}
     if (roots.size > 0) return undefined
   }
 
@@ -458,8 +486,15 @@ function shellCopies(text: string, stage: DockerStage, line: number): void {
     if (paths.length !== 2 || flags.some((f) => !/^-[fpvn]+$/.test(f))) continue
     const src = posix.resolve(stage.workdir, paths[0])
     const from = stage.repoAt && (src === stage.repoAt || src.startsWith(`${stage.repoAt}/`)) ? posix.relative(stage.repoAt, src) : copiedBy(stage, src)
-    if (!from) continue
     const to = posix.resolve(stage.workdir, paths[1])
+    if (!from) {
+      // A file the build made (`RUN mvn package`, then `cp target/ROOT.war /app/main.war`): kept as made in the folder the
+      // build's working tree mirrors, so a later stage that copies /app knows something there is not one of its copies.
+      const folder = mirroredRoot(stage, src)?.root
+      ;(stage.built ??= []).push({...(folder === undefined ? {} : {folder}), to: paths[1].endsWith('/') || to === stage.workdir ? posix.join(to, posix.basename(src)) : to})
+      continue
+    }
+
     stage.copies.push({from, ...(flags.some((f) => f.includes('n')) ? {ifMissing: true as const} : {}), into: paths[1].endsWith('/') || to === stage.workdir, line, to})
   }
 }
