@@ -205,6 +205,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const later: DockerStage['copies'] = []
         for (const written of sources) {
           const src = word(written)
+          // `ADD https://…/global-bundle.pem /app/root.cert` (or a git URL) fetches it: no file of the build context.
+          if (ins.keyword === 'ADD' && /^(?:[a-z][\w+.-]*:\/\/|git@)/i.test(src)) continue
           // `COPY --parents jsapp/svg-icons/ patches/ .`, `COPY --from=build --parents /srv/app/./node_modules/ .` (Dockerfile
           // 1.7): each source keeps its path below DEST, from a `/./` in it when there is one, else all of it: a copy to
           // DEST/that path (https://docs.docker.com/reference/dockerfile/#copy---parents). A wildcard keeps its folders likewise.
@@ -242,10 +244,14 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             }
 
             const pruned = earlier.pruned?.find((p) => abs === p || abs.startsWith(`${p}/`))
+            // Inside the earlier stage's copy of the repository, what its own copies put at that path are on top of it
+            // (`COPY . .`, then `RUN cargo build --release && mv ./target/release/crabfit-api ./api`: /usr/src/app/api is
+            // target/release/crabfit-api, not the repository's api).
+            const own = earlier.repoAt ? copiedAt(earlier, abs) : undefined
             from = pruned
               ? posix.relative(pruned, abs)
               : earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`))
-                ? posix.relative(earlier.repoAt, abs)
+                ? (own ?? posix.relative(earlier.repoAt, abs))
                 : copiedBy(earlier, abs)
             // What the earlier stage put below that path from elsewhere in the repository (`COPY config/database.yml.sample
             // /app/config/database.yml`, a RUN's `cp`) comes along, on top of the repository's own files.
@@ -440,6 +446,16 @@ function mirroredRoot(stage: DockerStage, abs: string): undefined | {dir: string
     const root = roots.size === 1 && !roots.has('\0') ? [...roots][0] : undefined
     if (root !== undefined) return {dir, root}
     if (roots.size > 0) return undefined
+  }
+
+  return undefined
+}
+
+/** The repository file a copy of the stage put at `abs` itself (not a folder's copy holding it): its path, else undefined. */
+function copiedAt(stage: DockerStage, abs: string): string | undefined {
+  for (const c of stage.copies.toReversed()) {
+    if (c.whenPresent || c.glob) continue
+    if ((c.into ? posix.join(c.to, posix.basename(c.from)) : c.to) === abs) return c.from
   }
 
   return undefined
