@@ -166,4 +166,63 @@ describe('Go: PostgreSQL opened only when the config picks it', () => {
     expect(a.threadsPerProcess.value).toBe(10)
     expect(a.diagnostics.map((d) => d.code)).not.toContain('not-postgresql')
   })
+
+  // statping/statping's shape: `func Openw(dialect string, …) { if dialect == "sqlite" { dialect = "sqlite3" }; gorm.Open(dialect, …) }`
+  // (jinzhu/gorm takes the driver name): the "sqlite3" is given only when that `if` runs, the parameter's value otherwise
+  // (the caller passes the DB_CONN config value). The open is not another database's; its pool, SetMaxOpenConns(25), counts.
+  it('a driver name renamed inside an `if` (`if dialect == "sqlite" { dialect = "sqlite3" }`) is not the value: the open stays undecided and counted', async () => {
+    const files = {
+      'database/database.go': [
+        'package database',
+        '',
+        'import "github.com/jinzhu/gorm"',
+        '',
+        'func Openw(dialect string, dsn string) (*gorm.DB, error) {',
+        '\tif dialect == "sqlite" {',
+        '\t\tdialect = "sqlite3"',
+        '\t}',
+        '\tdb, err := gorm.Open(dialect, dsn)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tdb.DB().SetMaxOpenConns(25)',
+        '\treturn db, nil',
+        '}',
+      ].join('\n'),
+      'go.mod': 'module example.com/status\n\ngo 1.14\n\nrequire (\n\tgithub.com/jinzhu/gorm v1.9.12\n\tgithub.com/lib/pq v1.3.0\n\tgithub.com/mattn/go-sqlite3 v2.0.3+incompatible\n)\n',
+      'main.go': 'package main\n\nimport (\n\t"os"\n\n\t"example.com/status/database"\n)\n\nfunc main() {\n\tdatabase.Openw(os.Getenv("DB_CONN"), os.Getenv("DB_DSN"))\n}\n',
+    }
+    const a = await run('bin/status', files)
+    expect(a.threadsPerProcess.value).toBe(25)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([25])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('not-postgresql')
+    expect(isAssumption(a.threadsPerProcess)).toBe(true)
+    expect(describeSourced(a.threadsPerProcess)).toContain('`dialect` is given `"sqlite3"` at database/database.go:7 only when the `if` at database/database.go:6 runs')
+  })
+
+  it('a read inside the same `if`, after the assignment, takes its value: `var kind string; if local { kind = "sqlite3"; sql.Open(kind, …) }` opens SQLite: 0', async () => {
+    const files = {
+      'go.mod': 'module example.com/local\n\ngo 1.21\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
+      'main.go': [
+        'package main',
+        '',
+        'import (',
+        '\t"database/sql"',
+        '\t"os"',
+        '',
+        '\t_ "github.com/mattn/go-sqlite3"',
+        ')',
+        '',
+        'func main() {',
+        '\tvar kind string',
+        '\tif os.Getenv("LOCAL") == "" {',
+        '\t\tkind = "sqlite3"',
+        '\t\tdb, _ := sql.Open(kind, "file.db")',
+        '\t\tdb.SetMaxOpenConns(1)',
+        '\t}',
+        '}',
+      ].join('\n'),
+    }
+    expect((await run('bin/local', files)).threadsPerProcess.value).toBe(0)
+  })
 })

@@ -351,6 +351,8 @@ export class GoFile {
         }
 
         if (!expr || this.evaluating.has(n.text)) return this.unknown(n, `\`${n.text}\` is not given a value conncalc can read in ${this.path}`)
+        const branch = conditionalAssignment(expr, n)
+        if (branch) return this.unknown(n, `\`${n.text}\` is given \`${expr.text.slice(0, 40)}\` at ${this.path}:${line(expr)} only when the ${branch} at ${this.path}:${line(branchNode(expr)!)} runs, and keeps the value it had before otherwise`)
         this.evaluating.add(n.text)
         try {
           const v = this.evaluate(expr)
@@ -1401,6 +1403,36 @@ function walkedNodes(root: TsNode): TsNode[] {
 
   while (open.length > 0) postorder.push(open.pop()!)
   return postorder.reverse()
+}
+
+/** The statements a Go branch runs only sometimes: an `if`'s arms, a switch's or select's cases, a loop's body (Go spec, Statements). */
+const BRANCH: Record<string, string> = {communication_case: 'case', default_case: 'case', expression_case: 'case', for_statement: 'loop', if_statement: '`if`', type_case: 'case'}
+
+/** The innermost `if`, case or loop below the function body that a plain `x = v` giving `expr` sits in, if any. */
+function branchNode(expr: TsNode): TsNode | undefined {
+  const list = expr.parent
+  const assign = list?.type === 'expression_list' ? list.parent : undefined
+  if (assign?.type !== 'assignment_statement' || assign.childForFieldName('operator')?.text !== '=') return undefined
+  for (let at: null | TsNode = assign.parent; at && !['function_declaration', 'method_declaration', 'func_literal', 'source_file'].includes(at.type); at = at.parent) {
+    if (!(at.type in BRANCH)) continue
+    // The condition or initializer of an `if` runs whenever the `if` does: only its consequence and alternative are branches.
+    if (at.type === 'if_statement' && ![at.childForFieldName('consequence'), at.childForFieldName('alternative')].some((b) => b !== null && b.startIndex <= assign.startIndex && assign.endIndex <= b.endIndex)) continue
+    return at
+  }
+
+  return undefined
+}
+
+/**
+ * When the value a name is read with was given by a plain `x = v` inside an `if`, a case or a loop that the read is not in
+ * (`if dialect == "sqlite" { dialect = "sqlite3" }` then `gorm.Open(dialect, …)`): that value holds only when the branch ran,
+ * the name keeps its earlier value (a parameter's, a zero value) otherwise, so it is not the value. The branch's kind, else
+ * undefined (an unconditional assignment, or a read inside the same branch after it).
+ */
+function conditionalAssignment(expr: TsNode, read: TsNode): string | undefined {
+  const b = branchNode(expr)
+  if (!b || (b.startIndex <= read.startIndex && read.endIndex <= b.endIndex)) return undefined
+  return BRANCH[b.type]
 }
 
 /** Names given values anywhere in the file: const/var specs, `x := …`, `x = …` (the first name of `n, err := …`). */
