@@ -91,6 +91,19 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
       // The last buildpack's default_process_types are the app's: gjaldon/heroku-buildpack-phoenix-static, named after
       // the Elixir buildpack in .buildpacks or app.json (as its README says), declares `web: elixir --sname server -S mix phx.server`.
       const last = namedBuildpacks(files).at(-1)
+      // Gigalixir's releases buildpack last: its bin/compile runs `mix release` and records the release's start command,
+      // `start` (its capabilities file), which Gigalixir runs: the web process is the release, `bin/APP start`, and a
+      // release reads its runtime config (config/runtime.exs, else config/releases.exs), not only config/prod.exs.
+      if (last && /gigalixir-buildpack-releases/i.test(last.url)) {
+        const app = /\bapp:\s*:(\w+)/.exec(files.read('mix.exs')?.text ?? '')?.[1] ?? 'app'
+        return {
+          buildpack: 'gigalixir/releases',
+          command: `bin/${app} start`,
+          ref: 'https://github.com/gigalixir/gigalixir-buildpack-releases/blob/master/bin/compile',
+          why: `the release Gigalixir's releases buildpack builds (${last.file}:${last.line} names it last: its bin/compile runs \`mix release\`, and Gigalixir starts the release with \`start\`)`,
+        }
+      }
+
       if (last && /heroku-buildpack-phoenix-static/i.test(last.url)) {
         return {
           buildpack: 'gjaldon/phoenix-static',
