@@ -40,6 +40,13 @@ const SUPERVISORD = 'https://supervisord.org/configuration.html#program-x-sectio
 // different jobs run at the same time when their schedules coincide (a job skips a run while its previous one
 // still runs, unless -overlapping).
 const SUPERCRONIC = 'https://github.com/aptible/supercronic#readme'
+// s6-svscan [ -c max ] [ -t rescan ] … [ dir ]: "s6-svscan scans dir (default: the current directory) for subdirectories
+// and spawns an s6-supervise process for each" (names beginning with a dot are ignored); s6-supervise runs the service
+// directory's ./run there, and "if the service directory contains a file named down, the service is not started".
+const S6_SVSCAN = 'https://skarnet.org/software/s6/s6-svscan.html'
+const S6_SUPERVISE = 'https://skarnet.org/software/s6/s6-supervise.html'
+/** s6-svscan's options that take a value (s6 2.x: -c max, -C services_max, -L name_max, -t rescan, -d notif, -X consoleholder). */
+const S6_VALUED = new Set(['-c', '-C', '-L', '-t', '-d', '-X'])
 
 /** One process a manager starts in the dyno. */
 export interface LaunchedProcess {
@@ -77,7 +84,7 @@ export interface Launch {
 export function launcherOf(argv: readonly string[], files?: FileReader): string | undefined {
   const prog = programName(argv[0])
   if ((prog === 'honcho' || prog === 'foreman') && subcommand(prog, argv.slice(1)) === 'start') return `${prog} start`
-  if (prog === 'supervisord' || prog === 'supercronic') return prog
+  if (prog === 'supervisord' || prog === 'supercronic' || prog === 's6-svscan') return prog
   if (prog === 'litefs' && argv[1] === 'mount') return 'litefs mount'
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
@@ -129,6 +136,7 @@ async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, ar
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value, image)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
+  if (launcher === 's6-svscan') return s6Svscan(argv, files, cwd, image)
   if (launcher === 'litefs mount') return litefsMount(argv, files, cwd, image)
   if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
   if (launcher === 'rake') return rakeLaunch(argv, files, cwd, env)
@@ -425,6 +433,41 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
   }
 
   return {diagnostics, file: file.path, launcher: 'supervisord', note: fromDefault(`supervisord starts each [program:x] of ${file.path} numprocs times (default 1) when autostart is true (the default)`, SUPERVISORD), processes}
+}
+
+/**
+ * `s6-svscan DIR`: each service folder of DIR (one without a `down` file) runs its `./run` in that folder, one process
+ * each. DIR is the app's folder from `cwd`, or, in a container image, the folder a COPY brought from the repository
+ * (`CMD ["/usr/bin/s6-svscan", "/app/gogs/docker/s6/"]` after `COPY docker ./docker` in WORKDIR /app/gogs).
+ */
+function s6Svscan(argv: readonly string[], files: FileReader, cwd: string, image?: InImage): Launch {
+  const args = argv.slice(1)
+  let given: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    if (S6_VALUED.has(args[i])) i++
+    else if (!args[i].startsWith('-')) given = args[i]
+  }
+
+  const dir = (given ?? '.').replace(/(.)\/+$/, '$1')
+  // The scan folder from the app root, and the reader it is in (the app root's, for an image's folder).
+  const fromImage = dir.startsWith('/') && image ? copiedPath(image.image, image.files, posix.normalize(dir)) : undefined
+  const reader = fromImage === undefined ? files : image!.files
+  const scan = fromImage ?? (dir.startsWith('/') ? undefined : inApp(cwd, dir))
+  const services = scan === undefined ? [] : reader.folders(scan).filter((n) => !n.startsWith('.') && reader.exists(posix.join(scan, n, 'run')))
+  if (scan === undefined || services.length === 0) return missing('s6-svscan', `the service folders of ${dir}`, S6_SVSCAN)
+  const processes: LaunchedProcess[] = []
+  for (const name of services) {
+    const folder = posix.join(scan, name)
+    if (reader.exists(posix.join(folder, 'down'))) continue
+    // The run script as the process's files see it (they may be a folder's: FileReader.within). s6-supervise runs it in
+    // the service folder; it is read from the app's folder, where the program it runs finds the app's files.
+    const run = fromImage === undefined ? posix.relative(cwd || '.', posix.join(folder, 'run')) : posix.relative(posix.join(files.within ?? '', cwd) || '.', posix.join(folder, 'run'))
+    processes.push({assignments: [], command: run.startsWith('.') ? run : `./${run}`, copies: 1, cwd, name: `service ${name}`, origin: {file: folder, line: 1}})
+  }
+
+  const down = services.filter((n) => reader.exists(posix.join(scan, n, 'down')))
+  const why = `s6-svscan starts an s6-supervise for each service folder of ${scan}, which runs its ./run there${down.length > 0 ? ` (${down.join(', ')}: a down file, not started)` : ''}`
+  return {diagnostics: [], file: scan, launcher: 's6-svscan', note: fromDefault(why, `${S6_SVSCAN}; ${S6_SUPERVISE}`), processes}
 }
 
 /** A cron field (minutes … weekday, or seconds/year): digits, `*`, `/`, `,`, `-`, `?`, names. */

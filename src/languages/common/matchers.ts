@@ -188,7 +188,9 @@ export const isGo: Matcher = (cmd, ctx) => {
   if (prog.startsWith('bin/') || !prog.includes('/')) return true
   // In an image, a binary at the absolute path a Dockerfile's `go build -o /bin/api ./cmd/api` wrote (copied on by
   // `COPY --from=build /bin/api /bin/api`): go.ts reads it from that package (build-outputs.ts).
-  if (!prog.startsWith('/') || !ctx.image) return false
+  // A script the image runs names it by its absolute path, which the command line reads as the app root's (util/app-path.ts:
+  // `/app/gogs/gogs web` in gogs/gogs' docker/s6/gogs/run is `gogs/gogs`): in the image it is that absolute path again.
+  if (!ctx.image || (!prog.startsWith('/') && (!prog.includes('/') || prog.startsWith('.')))) return false
   const text = ctx.image.files.read(ctx.image.image.dockerfile)?.text ?? ''
   if (!text.includes('go build')) return false
   if (text.includes(`-o ${prog} `) || text.includes(`-o=${prog} `) || text.includes(`-o ${prog}\n`)) return true

@@ -79,6 +79,10 @@ const TABLE = new Map<string, KnownProgram>([
   ['maildev', {connections: 0, kind: 'stays-up', ref: 'https://github.com/maildev/maildev#readme', what: 'MailDev is a development SMTP server (Node) that keeps the mail it catches in memory and a temporary folder'}],
   ['mongod', {connections: 0, kind: 'stays-up', ref: 'https://www.mongodb.com/docs/manual/reference/program/mongod/', what: 'mongod is the MongoDB server'}],
   ['rabbitmq-server', {connections: 0, kind: 'stays-up', ref: 'https://www.rabbitmq.com/docs/man/rabbitmq-server.8', what: 'rabbitmq-server is the RabbitMQ message broker'}],
+  // System daemons an image's process supervisor (s6, supervisord) keeps beside the app (gogs/gogs' docker/s6/openssh and
+  // docker/s6/syslogd): an SSH server and system loggers, none a PostgreSQL client.
+  ['sshd', {connections: 0, kind: 'stays-up', ref: 'https://man.openbsd.org/sshd.8', what: 'sshd is the OpenSSH server (it speaks SSH, not the PostgreSQL protocol)'}],
+  ...['syslogd', 'rsyslogd'].map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'stays-up', ref: 'https://man7.org/linux/man-pages/man8/syslogd.8.html', what: `${n} is a system logger (it writes log messages to files or the console)`}]),
 ])
 
 /** `pg_dump -j N` / `--jobs=N` / `pg_restore -j N`: N worker connections and the leader's. */
