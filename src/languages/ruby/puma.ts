@@ -5,7 +5,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
-import {findCalls, HANDED_TO_CODE, isSymbol, lastCall, type RubyConfig, truthy} from './evaluate.js'
+import {asInteger, findCalls, HANDED_TO_CODE, isSymbol, lastCall, type RubyConfig, truthy} from './evaluate.js'
 import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
@@ -15,7 +15,7 @@ import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
 import {withGemSettings} from './gem-server-config.js'
 import {railsRequestLock} from './rails-request-lock.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
+import {appPath, type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -180,8 +180,31 @@ function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined)
   return conditional(rubyCandidate(arg, config.file, call.line, 'Puma workers'), config.file, call.line, call.conditional)
 }
 
+/**
+ * Puma's DSL#threads raises when the minimum is above the maximum, `raise "The minimum (#{min}) number of threads must be
+ * less than or equal to the max (#{max})"` (lib/puma/dsl.rb, the same from 3.x to 7.x), before Puma binds its port: for
+ * `threads min, max` in a config file and for `-t min:max` (the CLI calls the same method). The process stops at start,
+ * so it holds no connection until the minimum or the maximum is changed; conncalc counts the maximum, as if it had.
+ * willcheung/longclaw's `threads Integer(ENV['MIN_THREADS'] || 5), Integer(ENV['MAX_THREADS'] || 3)`.
+ */
+const DSL_THREADS = 'https://github.com/puma/puma/blob/v6.4.3/lib/puma/dsl.rb'
+
+function minAboveMax(min: number | undefined, max: number | undefined, version: string | undefined, file: string, line: number | undefined, written: string, example: string): Diagnostic[] {
+  if (min === undefined || max === undefined || min <= max) return []
+  // Puma 2.x is not checked here: read from 3.0 on, or when Gemfile.lock pins no version (a current Puma).
+  if (version && !versionAtLeast(version, '3.0.0')) return []
+  return [{
+    code: 'missing-config',
+    file,
+    fix: `give Puma a minimum no larger than its maximum (\`${example}\`), or set the variables the two values come from`,
+    ...(line === undefined ? {} : {line}),
+    message: `\`${written}\` asks Puma for at least ${min} threads and at most ${max}: Puma${version ? ` ${version}` : ''} stops at start with "The minimum (${min}) number of threads must be less than or equal to the max (${max})" (Puma::DSL#threads, ${DSL_THREADS}), so the process would not boot; conncalc counts its ${max} threads as if it did`,
+    severity: 'error',
+  }]
+}
+
 /** `-t min:max`, or `-t n` meaning n:n (Puma's lib/puma/cli.rb). */
-function threadsFlag(found: FoundFlag | undefined): Candidate {
+function threadsFlag(found: FoundFlag | undefined, version: string | undefined): Candidate & {stops?: Diagnostic[]} {
   if (!found) return {diagnostics: []}
   // Puma's CLI: `min, max = arg.split(":")`, and `threads min, min` when there is no max (lib/puma/cli.rb). Ruby's
   // split drops trailing empty fields, so `-t 4:` (a variable after the colon that expands to nothing) is 4:4.
@@ -189,8 +212,10 @@ function threadsFlag(found: FoundFlag | undefined): Candidate {
   while (parts.length > 1 && parts.at(-1) === '') parts.pop()
   const max = parts[1] ?? parts[0] ?? ''
   const c = flagCandidate({value: max, via: found.via, written: found.written}, 'Puma max threads')
+  if (!c.value) return c
+  const min = parts.length > 1 && /^\d+$/.test(parts[0] ?? '') ? Number(parts[0]) : undefined
   // The variables the flag was built from (`-t 2:${PUMA_MAX_THREADS}`) stay in its chain.
-  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written), c.value.via)} : c
+  return {diagnostics: [], stops: minAboveMax(min, c.value.value, version, COMMAND_LINE, undefined, found.written, `-t ${c.value.value}:${c.value.value}`), value: sourced(c.value.value, fromFlag(found.written), c.value.via)}
 }
 
 /**
@@ -208,12 +233,15 @@ function withIoThreads(threads: Sourced<number>, config: RubyConfig | undefined)
   return {diagnostics: [], value: sourced(total, fromDefault(`Puma 8: max threads ${threads.value} + max_io_threads ${io.value.value}`, REF), [threads.source, io.value.source])}
 }
 
-function threadsFromConfig(config: RubyConfig | undefined): Candidate {
+function threadsFromConfig(config: RubyConfig | undefined, version: string | undefined): Candidate & {stops?: Diagnostic[]} {
   const call = config && lastCall(config, 'threads')
   if (!config || !call) return {diagnostics: []}
   // `threads min, max`; newer Puma also takes `threads n` (max = min).
   const arg = call.args[1] ?? call.args[0]
-  return conditional(rubyCandidate(arg, config.file, call.line, 'Puma max threads'), config.file, call.line, call.conditional)
+  const c = conditional(rubyCandidate(arg, config.file, call.line, 'Puma max threads'), config.file, call.line, call.conditional)
+  const min = call.args[1] && call.args[0]?.kind === 'known' && !call.args[0].missingEnv?.length ? asInteger(call.args[0]) : undefined
+  const written = `threads ${min}, ${c.value?.value}`
+  return c.value ? {...c, stops: minAboveMax(min, c.value.value, version, config.file, call.line, written, `threads ${c.value.value}, ${c.value.value}`)} : c
 }
 
 /** A setting inside an undecidable `if` is not trusted. */
@@ -340,14 +368,10 @@ export const puma: ServerAnalyzer = {
     if (config) append(diagnostics, config.diagnostics)
 
     const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}
-    const threads = firstOf(
-      [
-        threadsFlag(flags.threads),
-        threadsFromConfig(config),
-        threadsEnv,
-      ],
-      d.maxThreads,
-    )
+    const fromFlagAndFile = [threadsFlag(flags.threads, version), threadsFromConfig(config, version)]
+    const threads = firstOf([...fromFlagAndFile, threadsEnv], d.maxThreads)
+    // Both run Puma::DSL#threads (the file is loaded whichever wins), so either one's minimum above its maximum stops Puma.
+    append(diagnostics, fromFlagAndFile.flatMap((c) => c.stops ?? []))
 
     const io = withIoThreads(threads.value, config)
     append(diagnostics, io.diagnostics)

@@ -1,0 +1,36 @@
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+// Ruby shapes found in session 35's blind tests (blind35a), each in a fixture of our own. Plan standard-0, one dyno of each type.
+const plan = (app: string, args: string[] = []) => planJson(procfileOf(app), ['--plan', 'standard-0', ...args])
+
+describe("Puma's minimum threads above its maximum (willcheung/longclaw: threads Integer(ENV['MIN_THREADS'] || 5), Integer(ENV['MAX_THREADS'] || 3))", () => {
+  const scale = ['--scale', 'web=1,cli=1,fine=1']
+
+  it('Puma::DSL#threads raises, so the process would not boot: an error at the line, exit 1; the maximum is counted as if it did', () => {
+    const r = plan('puma-threads-min-above-max', scale)
+    expect(r.exit).toBe(1)
+    // config/puma.rb: workers 3 (WEB_CONCURRENCY unset), threads 5, 3 -> 3 x min(pool 10, 3) = 9.
+    expect(r.type('web')).toMatchObject({connections: 9, processesPerDyno: 3, threadsPerProcess: 3})
+    const web = r.diagnostics.find((d) => d.processType === 'web' && d.code === 'missing-config')
+    expect(web).toMatchObject({file: 'config/puma.rb', line: 4, severity: 'error'})
+    expect(web?.message).toContain('`threads 5, 3` asks Puma for at least 5 threads and at most 3: Puma 6.4.2 stops at start with "The minimum (5) number of threads must be less than or equal to the max (3)"')
+    expect(web?.message).toContain('conncalc counts its 3 threads as if it did')
+    expect(web?.fix).toContain('`threads 3, 3`')
+    // cli: -C config/cli.rb (workers 2, no threads) -t 6:4: the flag's DSL call raises the same way: 2 x 4 = 8, said at the Procfile line.
+    expect(r.type('cli')).toMatchObject({connections: 8, processesPerDyno: 2, threadsPerProcess: 4})
+    const cli = r.diagnostics.find((d) => d.processType === 'cli' && d.code === 'missing-config')
+    expect(cli).toMatchObject({file: 'Procfile', line: 2, severity: 'error'})
+    expect(cli?.message).toContain('`-t 6:4` asks Puma for at least 6 threads and at most 4')
+    // fine: -t 2:4 is a valid range: no error for it.
+    expect(r.type('fine')).toMatchObject({connections: 8, threadsPerProcess: 4})
+    expect(r.diagnostics.filter((d) => d.processType === 'fine' && d.severity === 'error')).toEqual([])
+  })
+
+  it('with MIN_THREADS=2 the config asks for 2..3 threads: no error for web, the same 9', () => {
+    const r = plan('puma-threads-min-above-max', [...scale, '--env', 'MIN_THREADS=2'])
+    expect(r.type('web')).toMatchObject({connections: 9, threadsPerProcess: 3})
+    expect(r.diagnostics.filter((d) => d.processType === 'web' && d.severity === 'error')).toEqual([])
+  })
+})
