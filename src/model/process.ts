@@ -83,6 +83,12 @@ export interface PoolEntry {
   /** Set when the pool is Sequel's (languages/ruby/sequel.ts): its timeout error and fix are Sequel's, however it was read. */
   library?: 'sequel'
   /**
+   * ActiveRecord without Rails (languages/ruby/activerecord-without-rails.ts): no railtie reads RAILS_MAX_THREADS or
+   * config/database.yml for the app, so its pool is raised where it connects: the establish_connection call found
+   * (`connects`), else DATABASE_URL's ?pool= when sinatra-activerecord connects with that URL.
+   */
+  withoutRails?: {connects?: {file: string; line: number}; sinatra: boolean}
+  /**
    * A synchronous engine (SQLAlchemy create_engine, Flask-SQLAlchemy): a checkout blocks the thread that makes it, so on an
    * asyncio server only the threads that run sync code can hold its connections (languages/python/server.ts).
    */

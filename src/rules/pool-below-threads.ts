@@ -1,4 +1,5 @@
 import type {Diagnostic} from '../model/diagnostic.js'
+import type {PoolEntry} from '../model/process.js'
 import type {Rule} from './types.js'
 
 import {countedExtras, inPoolDemand} from '../budget/budget.js'
@@ -15,12 +16,24 @@ const threadNoun: Record<string, string> = {
 }
 
 /** The change that gives the pool room, in the terms of the app's own stack. */
-function fixFor(language: string, f: {db: string; needed: number; onTop: number; origin?: CommandOrigin; sequel?: boolean; threads: number; type: string; where?: string}): string {
+function fixFor(language: string, f: {db: string; needed: number; onTop: number; origin?: CommandOrigin; sequel?: boolean; plainDefault?: boolean; threads: number; type: string; where?: string; withoutRails?: PoolEntry['withoutRails']}): string {
   const at = f.where ? ` at ${f.where}` : ''
   switch (language) {
     case 'ruby': {
       // Sequel's default pool (languages/ruby/sequel.ts): the option goes where the app connects, there is no database.yml.
       if (f.sequel && !f.where) return `pass max_connections: ${f.needed} where ${f.type}'s app connects Sequel (Sequel.connect(url, max_connections: ${f.needed}), or hanami-model's adapter :sql, url, max_connections: ${f.needed})`
+      // ActiveRecord without Rails: nothing reads RAILS_MAX_THREADS; the pool goes where the app connects (its own
+      // establish_connection replaces sinatra-activerecord's DATABASE_URL connection).
+      // Only for ActiveRecord's plain default: a config the app builds where conncalc does not read it may set a pool (then
+      // "raise the pool that … sets", below).
+      const noRails = f.plainDefault ? f.withoutRails : undefined
+      if (noRails && !f.where) {
+        if (noRails.connects) return `pass pool: ${f.needed} to the establish_connection at ${noRails.connects.file}:${noRails.connects.line}${f.db} (no Rails reads RAILS_MAX_THREADS here)`
+        return noRails.sinatra
+          ? `add ?pool=${f.needed} to DATABASE_URL, which sinatra-activerecord connects ${f.type}'s app with (no Rails reads RAILS_MAX_THREADS here)`
+          : `pass pool: ${f.needed} where ${f.type}'s app calls establish_connection (no Rails reads RAILS_MAX_THREADS here)`
+      }
+
       // A pool set by Ruby code (an initializer, a fork hook) is raised where the code sets it; database.yml's would be overridden.
       if (f.where && !f.where.startsWith('config/database.yml')) return `raise the pool${f.db} that ${f.where} sets for ${f.type} to at least ${f.needed}${f.onTop > 0 ? ` (threads + ${f.onTop})` : ''}`
       return f.onTop > 0
@@ -115,7 +128,7 @@ export const rule: Rule = {
         out.push({
           code: 'pool-below-threads',
           file: src.kind === 'file' ? src.file : undefined,
-          fix: fixFor(p.language, {db, needed, onTop, origin: p.model.origin, sequel, type: p.name, threads: p.threadsPerProcess, where}),
+          fix: fixFor(p.language, {db, needed, onTop, origin: p.model.origin, plainDefault: src.kind === 'default', sequel, type: p.name, threads: p.threadsPerProcess, where, withoutRails: entry.withoutRails}),
           line: src.kind === 'file' ? src.line : undefined,
           message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${timeoutError(p.language, sequel)}`,
           processType: p.name,

@@ -34,3 +34,28 @@ describe("Puma's minimum threads above its maximum (willcheung/longclaw: threads
     expect(r.diagnostics.filter((d) => d.processType === 'web' && d.severity === 'error')).toEqual([])
   })
 })
+
+describe('pool-below-threads for ActiveRecord without Rails names where the pool goes (strychemi/leadgencard-endpoint: Sinatra, establish_connection in configure :production)', () => {
+  // Each: puma -t 8:8, single mode; ActiveRecord's default pool 5 (no database.yml): min(5, 8) = 5, and the warning.
+  const fixOf = (app: string) => {
+    const r = plan(app, ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 5, threadsPerProcess: 8})
+    const d = r.diagnostics.find((x) => x.code === 'pool-below-threads')
+    expect(d?.message).toContain('pool (5) is below Puma max threads (8) for web')
+    expect(d?.fix).not.toContain('RAILS_MAX_THREADS=')
+    expect(d?.fix).not.toContain('database.yml')
+    return d?.fix
+  }
+
+  it("sinatra-activerecord connects with DATABASE_URL: its ?pool= is the place (nothing reads RAILS_MAX_THREADS)", () => {
+    expect(fixOf('sinatra-activerecord-pool-url')).toBe("add ?pool=8 to DATABASE_URL, which sinatra-activerecord connects web's app with (no Rails reads RAILS_MAX_THREADS here)")
+  })
+
+  it("the app's own establish_connection (a hash with no pool:) replaces that connection: the fix names its line", () => {
+    expect(fixOf('sinatra-activerecord-pool-connect')).toBe('pass pool: 8 to the establish_connection at app.rb:9 (no Rails reads RAILS_MAX_THREADS here)')
+  })
+
+  it('ActiveRecord alone with a config conncalc cannot read (it may set a pool): the assumed 5*, and the pool that call sets', () => {
+    expect(fixOf('activerecord-no-rails-pool-connect')).toBe('raise the pool that lib/db.rb:3 sets for web to at least 8')
+  })
+})

@@ -63,6 +63,20 @@ async function establishSite(ctx: AnalyzerContext): Promise<Site | undefined> {
   return undefined
 }
 
+/** ActiveRecord in the bundle and no Rails (railties): sinatra-activerecord or the app itself connects it. */
+export const activeRecordNoRailtie = (ctx: AnalyzerContext): boolean => ctx.versions.activerecord !== undefined && ctx.versions.railties === undefined && ctx.versions.rails === undefined
+
+/**
+ * A sinatra-activerecord app's primary pool that no database.yml sets (a default): where a larger one would go, for
+ * pool-below-threads' fix (no RAILS_MAX_THREADS is read without Rails). sinatra-activerecord connects with DATABASE_URL
+ * (or config/database.yml) when it is registered, and an establish_connection of the app's own replaces that.
+ */
+export async function whereWithoutRails(ctx: AnalyzerContext, entry: PoolEntry): Promise<PoolEntry> {
+  if (entry.pool.source.kind !== 'default' || !activeRecordNoRailtie(ctx)) return entry
+  const site = await establishSite(ctx)
+  return {...entry, withoutRails: {...(site ? {connects: {file: site.file, line: site.line}} : {}), sinatra: ctx.versions['sinatra-activerecord'] !== undefined}}
+}
+
 /**
  * The primary pool of an app on ActiveRecord without Rails, in place of a plain default: read from the
  * `pool:` its establish_connection passes, else ActiveRecord's 5 as an assumption naming the call.
@@ -71,11 +85,12 @@ export async function poolWithoutRails(ctx: AnalyzerContext, entry: PoolEntry): 
   if (entry.pool.source.kind !== 'default') return {diagnostics: [], entry}
   const site = await establishSite(ctx)
   // No call found (a fixture-sized bundle, a gem that connects for the app): nothing says otherwise, the default stands.
-  if (!site) return {diagnostics: [], entry}
+  if (!site) return {diagnostics: [], entry: {...entry, withoutRails: {sinatra: false}}}
+  const withoutRails = {connects: {file: site.file, line: site.line}, sinatra: false}
   if (site.pool) {
     const v = (await evaluateRubySnippet(site.pool.text, {appEnv: ctx.appEnv, env: ctx.env, file: site.file, firstLine: site.pool.line})).value
     const n = v.kind === 'known' ? Number(v.value) : Number.NaN
-    if (Number.isInteger(n) && n > 0) return {diagnostics: [], entry: {...entry, pool: sourced(n, fromFile(site.file, site.pool.line), v.kind === 'known' ? v.via : [])}}
+    if (Number.isInteger(n) && n > 0) return {diagnostics: [], entry: {...entry, pool: sourced(n, fromFile(site.file, site.pool.line), v.kind === 'known' ? v.via : []), withoutRails}}
   }
 
   const where = `${site.file}:${site.line} connects ActiveRecord with \`${site.text}\`, a config conncalc does not read`
@@ -91,5 +106,5 @@ export async function poolWithoutRails(ctx: AnalyzerContext, entry: PoolEntry): 
       severity: 'warning',
     },
   ]
-  return {diagnostics, entry: {...entry, pool: sourced(5, assumed(why), [fromDefault('ActiveRecord default pool size (a config without pool)', HASH_CONFIG), fromFile(site.file, site.line)])}}
+  return {diagnostics, entry: {...entry, pool: sourced(5, assumed(why), [fromDefault('ActiveRecord default pool size (a config without pool)', HASH_CONFIG), fromFile(site.file, site.line)]), withoutRails}}
 }

@@ -34,7 +34,7 @@ import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
 import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
 import {sequelBesideActiveRecord} from './sequel-beside.js'
-import {activeRecordWithoutRails, poolWithoutRails} from './activerecord-without-rails.js'
+import {activeRecordNoRailtie, activeRecordWithoutRails, poolWithoutRails, whereWithoutRails} from './activerecord-without-rails.js'
 import {append} from '../../util/arrays.js'
 import {NO_ORM_POOL} from '../../model/pool-notes.js'
 import {initializerFiles} from './rails-files.js'
@@ -251,6 +251,14 @@ function beyondPrimary(ctx: AnalyzerContext, facts: () => RubyFacts, yml: Databa
       return poolWithoutRails(ctx, yml.pools[at]).then((own) =>
         withModelPools(ctx, facts, {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}, server),
       )
+    }
+  }
+
+  // sinatra-activerecord: its pool is read as Rails' is; where a larger one goes is not (pool-below-threads' fix).
+  if (activeRecordNoRailtie(ctx)) {
+    const at = yml.pools.findIndex((e) => e.database === yml.primary)
+    if (at >= 0 && yml.pools[at].pool.source.kind === 'default') {
+      return whereWithoutRails(ctx, yml.pools[at]).then((own) => withModelPools(ctx, facts, {...yml, pools: yml.pools.map((e, i) => (i === at ? own : e))}, server))
     }
   }
 
