@@ -21,8 +21,8 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
-import {activeRecordVersion, type LauncherQuery, launcherQueryExtra, sequelParentInherited} from '../languages/ruby/boot-connection.js'
-import {standaloneRackup} from '../languages/ruby/rackup-file.js'
+import {activeRecordVersion, bootQueries, type LauncherQuery, launcherQueryExtra, sequelParentInherited} from '../languages/ruby/boot-connection.js'
+import {dashboardRackup, standaloneRackup} from '../languages/ruby/rackup-file.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
@@ -1088,6 +1088,17 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
       processType: ctx.processType,
       severity: 'warning',
     })
+  }
+
+  // A rackup file whose one Rack app is a Redis-only dashboard (`run Sidekiq::Web`) after it loads the app
+  // (rackup-file.ts): the server's threads never check a connection out; the process keeps what its boot opened, if that
+  // connects (boot-connection.ts: Sequel when it loads; ActiveRecord only on a checkout).
+  const dashboard = analysis.language === 'ruby' && !rails && (pools ?? []).length > 0 ? await dashboardRackup(ctx) : undefined
+  if (dashboard) {
+    const boot = await bootQueries(ctx, {rackup: false})
+    const holds = boot.length > 0 ? `the process keeps the one connection its boot opened: ${boot[0].what}` : 'and nothing its boot runs checks one out (ActiveRecord connects on a checkout only), so it holds none'
+    const why = fromDefault(`${dashboard.file}:${dashboard.line} runs ${dashboard.dashboard} alone, which reads Redis only: the ${analysis.server} threads never check a database connection out; ${holds}`, dashboard.ref)
+    analysis = {...analysis, threadsPerProcess: sourced(boot.length > 0 ? 1 : 0, fromFile(dashboard.file, dashboard.line), [why, ...boot.slice(0, 1).map((b) => b.source)])}
   }
 
   // A preloading parent's kept Sequel connection is one its children inherit and count in their own pools.

@@ -59,3 +59,26 @@ describe('pool-below-threads for ActiveRecord without Rails names where the pool
     expect(fixOf('activerecord-no-rails-pool-connect')).toBe('raise the pool that lib/db.rb:3 sets for web to at least 8')
   })
 })
+
+describe("a rackup file that loads the app and runs only Sidekiq's dashboard (vrtsev/Telegrammer: sidekiqui: rackup apps/sidekiqui/config.ru)", () => {
+  it('Sequel connects when the app loads and keeps it: 1, though Puma has 5 threads; a file that mounts the app beside it is the app (5)', () => {
+    const r = plan('ruby-sidekiq-web-rackup', ['--scale', 'web=1,dash=1,mixed=1'])
+    // db.rb: Sequel max_connections 8; puma -t 5:5 single mode: web min(8, 5) = 5.
+    expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 8, threadsPerProcess: 5})
+    // sidekiq.ru: require './app' (Sequel connects), use Rack::Session::Cookie, run Sidekiq::Web: the one boot connection.
+    expect(r.type('dash')).toMatchObject({connections: 1, poolPerProcess: 8, threadsPerProcess: 1})
+    expect(r.type('dash').sources.threadsPerProcess.source).toMatchObject({file: 'sidekiq.ru', kind: 'file', line: 5})
+    expect(JSON.stringify(r.type('dash').sources.threadsPerProcess)).toContain('sidekiq.ru:5 runs Sidekiq::Web alone, which reads Redis only: the puma threads never check a database connection out; the process keeps the one connection its boot opened')
+    expect(r.diagnostics.filter((d) => d.processType === 'dash' && d.code === 'pool-below-threads')).toEqual([])
+    // mixed.ru maps the app beside the dashboard: its threads query, min(8, 5) = 5.
+    expect(r.type('mixed')).toMatchObject({connections: 5, threadsPerProcess: 5})
+    expect(r.total).toBe(11)
+  })
+
+  it('a Rails app: ActiveRecord connects on a checkout only and nothing at boot checks one out: 0', () => {
+    const r = plan('rails-sidekiq-web-rackup', ['--scale', 'web=1,dash=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, threadsPerProcess: 5})
+    expect(r.type('dash')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(JSON.stringify(r.type('dash').sources.threadsPerProcess)).toContain('nothing its boot runs checks one out (ActiveRecord connects on a checkout only), so it holds none')
+  })
+})

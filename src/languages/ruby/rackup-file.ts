@@ -68,3 +68,49 @@ export async function standaloneRackup(ctx: AnalyzerContext): Promise<Standalone
   if (loadsApp) return undefined
   return {file, ref: RACKUP, why: `${file} requires only gems (${gems.join(', ') || 'none'}) and none of the app's files, Rails or a database library: the Rack app it runs opens no database connection`}
 }
+
+/**
+ * A rackup file of its own whose Rack app is a Redis-only dashboard, though it loads the app first:
+ * `require './config/environment.rb'; run Sidekiq::Web` (vrtsev/Telegrammer's `sidekiqui: rackup apps/sidekiqui/config.ru`).
+ * Sidekiq's Web UI and resque's Resque::Server read Redis only, so the server's request threads never check a
+ * database connection out; the process holds what the app's boot opened and kept (boot-connection.ts bootQueries: Sequel
+ * connects when it loads, ActiveRecord only when code checks a connection out). Only a file whose one `run` is such a
+ * dashboard, with no `map` (another app mounted beside it) and no `use` but Rack's own middleware, is read so.
+ */
+const DASHBOARDS = new Set(['Sidekiq::Web', 'Resque::Server'])
+const SIDEKIQ_WEB = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/web.rb'
+
+export interface DashboardRackup {
+  dashboard: string
+  file: string
+  line: number
+  ref: string
+}
+
+export async function dashboardRackup(ctx: AnalyzerContext): Promise<DashboardRackup | undefined> {
+  const file = rackupFile(ctx.command.argv)
+  if (!file || file === 'config.ru') return undefined
+  const text = ctx.files.read(file)?.text
+  if (!text) return undefined
+  const parsed = await parseRuby(file, text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  const runs: {line: number; target: string}[] = []
+  let other = false
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && !node.receiver) {
+      const arg = node.arguments_?.arguments_[0]
+      const target = arg ? parsed.textOf(arg).replace(/^::/, '') : ''
+      if (node.name === 'run') runs.push({line: parsed.lineOf(node.location.startOffset), target})
+      if (node.name === 'map' || node.name === 'mount') other = true
+      if (node.name === 'use' && !/^Rack::/.test(target)) other = true
+    }
+
+    for (const c of node.compactChildNodes()) visit(c)
+  }
+
+  visit(parsed.program)
+  const [run] = runs
+  if (other || runs.length !== 1 || !run || !DASHBOARDS.has(run.target)) return undefined
+  return {dashboard: run.target, file, line: run.line, ref: SIDEKIQ_WEB}
+}
