@@ -14,6 +14,7 @@ import {sidekiq} from '../languages/ruby/sidekiq.js'
 import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
 import {suckerPunch} from '../languages/ruby/sucker-punch.js'
+import {judoscale} from '../languages/ruby/judoscale.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
 import {solidDatabases} from '../languages/ruby/solid-databases.js'
 import {migrationsBeforeStart} from '../languages/ruby/migrations-before-start.js'
@@ -127,4 +128,4 @@ function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Paramete
 }
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, suckerPunch, newRelic, pythonNewRelic, solidDatabases, migrationsBeforeStart, migrationsBeforeServer]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, suckerPunch, judoscale, newRelic, pythonNewRelic, solidDatabases, migrationsBeforeStart, migrationsBeforeServer]

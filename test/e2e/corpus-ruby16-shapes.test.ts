@@ -82,3 +82,35 @@ describe("a rackup file that loads the app and runs only Sidekiq's dashboard (vr
     expect(JSON.stringify(r.type('dash').sources.threadsPerProcess)).toContain('nothing its boot runs checks one out (ActiveRecord connects on a checkout only), so it holds none')
   })
 })
+
+describe("Judoscale's database job adapter: the reporter thread's queue-latency SQL (judoscale sample-apps/delayed_job-sample)", () => {
+  const scale = ['--scale', 'web=1,worker=1']
+
+  it('without api_base_url (JUDOSCALE_URL unset, no initializer) the reporter does not start: nothing added, one info', () => {
+    const r = plan('rails-judoscale-delayed-job', scale)
+    // puma 2 workers x min(5, 3) = 6; rake jobs:work 1.
+    expect(r.type('web')).toMatchObject({connections: 6, extraPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connections: 1})
+    const info = r.diagnostics.filter((d) => d.message.includes('judoscale-delayed_job 1.12.2 reports queue latency with SQL'))
+    expect(info).toHaveLength(1)
+    expect(info[0]).toMatchObject({code: 'unknown-config-value', severity: 'info'})
+  })
+
+  it("with the add-on's JUDOSCALE_URL: one more in-pool thread per process, and the preloading master's own", () => {
+    const r = plan('rails-judoscale-delayed-job', [...scale, '--env', 'JUDOSCALE_URL=https://adapter.judoscale.com/api/abc'])
+    // web: 2 x min(5, 3 + 1) + the Puma master's reporter 1 = 9; worker: min(5, 1 + 1) = 2.
+    expect(r.type('web')).toMatchObject({connections: 9, connectionsPerProcess: 4})
+    expect(r.type('worker')).toMatchObject({connections: 2, connectionsPerProcess: 2})
+    expect(r.total).toBe(11)
+    const extra = r.type('worker').extras.find((x) => x.kind === 'judoscale-reporter')
+    expect(extra).toMatchObject({count: 1, inPool: true, per: 'process'})
+    expect(r.type('web').extras.find((x) => x.kind === 'judoscale-reporter-master')).toMatchObject({count: 1, per: 'dyno'})
+    expect(JSON.stringify(extra)).toContain('only on the first dyno of a type (JobMetricsCollector.collect?: not redundant_instance?), counted here on every dyno')
+  })
+
+  it("an initializer's config.api_base_url = … starts it as well (the DJ sample's shape)", () => {
+    const r = plan('rails-judoscale-initializer', scale)
+    expect(r.type('web').connections).toBe(9)
+    expect(r.type('worker').connections).toBe(2)
+  })
+})
