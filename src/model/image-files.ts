@@ -44,13 +44,16 @@ export function imageFile(image: ImageFiles, files: FileReader, abs: string): Im
   return copied
 }
 
+const isFolder = (files: FileReader, path: string): boolean => files.folders(posix.dirname(path) === '.' ? '' : posix.dirname(path)).includes(posix.basename(path))
+
 /** The repository file a COPY put at `abs` (the last copy that has it). */
 export function copiedFile(image: ImageFiles, files: FileReader, abs: string): {kind: 'copied'; line?: number; path: string} | undefined {
   for (const c of image.copies.toReversed()) {
     const to = c.into && files.exists(c.from) ? posix.join(c.to, posix.basename(c.from)) : c.to
     if (abs === to && files.exists(c.from)) return {kind: 'copied', ...(c.line ? {line: c.line} : {}), path: c.from}
-    if (abs.startsWith(`${to}/`)) {
-      const path = posix.join(c.from, abs.slice(to.length + 1))
+    // A folder copied onto the image's root (`COPY ./docker/rootfs /`) holds every path below it.
+    if (abs.startsWith(to === '/' ? '/' : `${to}/`)) {
+      const path = posix.join(c.from, abs.slice(to === '/' ? 1 : to.length + 1))
       if (files.exists(path)) return {kind: 'copied', ...(c.line ? {line: c.line} : {}), path}
     }
   }
@@ -66,7 +69,9 @@ export function copiedPath(image: ImageFiles, files: FileReader, abs: string): s
   for (const c of image.copies.toReversed()) {
     const to = c.into && files.exists(c.from) ? posix.join(c.to, posix.basename(c.from)) : c.to
     if (abs === to) return c.from
-    if (abs.startsWith(`${to}/`)) return posix.join(c.from, abs.slice(to.length + 1))
+    // Onto the image's root only a repository folder (`COPY ./docker/rootfs /`): every path would be below anything else.
+    if (to === '/' && !isFolder(files, c.from)) continue
+    if (abs.startsWith(to === '/' ? '/' : `${to}/`)) return posix.join(c.from, abs.slice(to === '/' ? 1 : to.length + 1))
   }
 
   return undefined

@@ -86,6 +86,8 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   if ((prog === 'honcho' || prog === 'foreman') && subcommand(prog, argv.slice(1)) === 'start') return `${prog} start`
   if (prog === 'supervisord' || prog === 'supercronic' || prog === 's6-svscan') return prog
   if (prog === 'litefs' && argv[1] === 'mount') return 'litefs mount'
+  // s6-overlay's /init (https://github.com/just-containers/s6-overlay): read only in an image that holds its services.
+  if (argv[0] === '/init') return 's6-overlay'
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
   // A Ruby script of the app given a command (`bin/restarter bin/respirate`): readLaunch reads whether it runs it.
@@ -138,6 +140,7 @@ async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, ar
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
   if (launcher === 's6-svscan') return s6Svscan(argv, files, cwd, image)
   if (launcher === 'litefs mount') return litefsMount(argv, files, cwd, image)
+  if (launcher === 's6-overlay') return s6Overlay(argv, files, cwd, image)
   if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
   if (launcher === 'rake') return rakeLaunch(argv, files, cwd, env)
   return procfileManager(launcher, argv, files, cwd, processType)
@@ -203,6 +206,72 @@ async function litefsMount(argv: readonly string[], files: FileReader, cwd: stri
   if (last === undefined) return {diagnostics: [], file: file.path, launcher: 'litefs mount', note, processes: [], unknown: `${file.path} has no exec command for litefs mount to run`}
   const at = file.text.split('\n').findIndex((l) => l.includes(last))
   return {diagnostics: [], file: file.path, launcher: 'litefs mount', note, processes: [{assignments: [], command: last, copies: 1, cwd, name: 'exec', origin: {file: file.path, line: at + 1}}]}
+}
+
+// s6-overlay v3: the services of the `user` bundle (/etc/s6-overlay/s6-rc.d/user/contents.d/NAME), each a folder of
+// /etc/s6-overlay/s6-rc.d with a `type` file: a longrun's `run` script is supervised (kept up), a oneshot's `up` runs once
+// at start and ends, a bundle's contents.d names more. v2's /etc/services.d/NAME/run are longruns too. A CMD after /init
+// runs as well, once the services are up (the container ends when it does). README "Writing a service" / "The init stages".
+const S6_OVERLAY = 'https://github.com/just-containers/s6-overlay#writing-a-service'
+const S6_RC = '/etc/s6-overlay/s6-rc.d'
+
+/**
+ * `/init` of s6-overlay in a container image: the longrun services the image holds (from the repository through its
+ * COPYs), each a process of this container, run as their `run` script's shell (`#!/command/with-contenv sh`, `#!/bin/sh -e`:
+ * sh; bash likewise; an execline script is left unknown), and the CMD given to /init. Undefined when the image holds
+ * no service folder (then /init is some other program, read as any command is).
+ */
+function s6Overlay(argv: readonly string[], files: FileReader, cwd: string, image?: InImage): Launch | undefined {
+  if (!image) return undefined
+  const {files: root, image: img} = image
+  /** The repository file an image path holds, through the COPYs. */
+  const fileAt = (abs: string): {line?: number; path: string; text: string} | undefined => {
+    const found = imageFile(img, root, abs)
+    const file = found?.path === undefined ? undefined : root.read(found.path)
+    return file && found?.kind === 'copied' && found.line !== undefined ? {...file, line: found.line} : file
+  }
+
+  /** The names an image folder holds (files or folders a COPY brought), sorted. */
+  const namesIn = (abs: string): string[] => {
+    const path = copiedPath(img, root, abs)
+    const names = new Set(imageFolderFiles(img, root, abs))
+    if (path !== undefined && !path.startsWith('..')) for (const n of [...root.list(path), ...root.folders(path)]) names.add(n)
+    return [...names].sort()
+  }
+
+  const fromHere = (path: string): string => posix.relative(posix.join(files.within ?? '', cwd) || '.', path)
+  const processes: LaunchedProcess[] = []
+  const diagnostics: Diagnostic[] = []
+  const longrun = (name: string, run: string): void => {
+    const file = fileAt(run)
+    if (!file) return
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(file.text)
+    const words = [shebang?.[1] ?? '', shebang?.[2] ?? ''].map((w) => posix.basename(w))
+    const shell = ['sh', 'bash', 'ash', 'dash'].find((sh) => words[0] === sh || (words[0] === 'with-contenv' && words[1] === sh))
+    // Said at the Dockerfile's COPY that put the script there (the script itself is what the command runs).
+    const origin = file.line === undefined ? {file: file.path, line: 1} : {file: img.dockerfile, line: file.line}
+    processes.push({assignments: [], command: shell ? `${shell} ${shellQuote(fromHere(file.path))}` : run, copies: 1, cwd, name: `service:${name}`, origin})
+  }
+
+  // v3: the user bundle, bundles inside it followed (a bundle met twice is read once).
+  const seen = new Set<string>()
+  const bundle = (name: string, depth: number): void => {
+    for (const service of namesIn(`${S6_RC}/${name}/contents.d`)) {
+      if (seen.has(service) || depth > 5) continue
+      seen.add(service)
+      const type = fileAt(`${S6_RC}/${service}/type`)?.text.trim()
+      if (type === 'longrun') longrun(service, `${S6_RC}/${service}/run`)
+      else if (type === 'bundle') bundle(service, depth + 1)
+    }
+  }
+
+  bundle('user', 0)
+  // v2: every folder of /etc/services.d with a run script.
+  for (const service of namesIn('/etc/services.d')) longrun(service, `/etc/services.d/${service}/run`)
+  if (processes.length === 0) return undefined
+  const cmd = argv.slice(1)
+  if (cmd.length > 0) processes.push({assignments: [], command: cmd.map((w) => shellQuote(w)).join(' '), copies: 1, cwd, name: 'CMD', origin: processes[0].origin})
+  return {diagnostics, launcher: 's6-overlay', note: fromDefault("s6-overlay's /init keeps each longrun service of the image up (its run script) and runs the CMD given to it; a oneshot runs once at start and ends (not counted)", S6_OVERLAY), processes}
 }
 
 /** honcho and foreman: the types of another Procfile, each as many times as -c/-m says (1 by default). */

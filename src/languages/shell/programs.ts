@@ -42,6 +42,8 @@ const TABLE = new Map<string, KnownProgram>([
   // procps: send a signal to processes found by name or parent (`pkill -P $$` after `wait -n` stops the script's other
   // jobs) and exit; pgrep only lists them.
   ...['pkill', 'pgrep'].map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: 'https://man7.org/linux/man-pages/man1/pkill.1.html', what: `\`${n}\` signals or lists processes by name and exits`}]),
+  // s6's service control (`s6-svc -Od .` in a run script: stay down, do not restart): it signals s6-supervise and exits.
+  ['s6-svc', {connections: 0, kind: 'finishes', ref: 'https://skarnet.org/software/s6/s6-svc.html', what: 's6-svc sends a command to a service supervisor and exits'}],
   ['curl', {connections: 0, kind: 'finishes', ref: 'https://curl.se/docs/manpage.html', what: 'curl makes one HTTP request and exits'}],
   ['wget', {connections: 0, kind: 'finishes', ref: 'https://www.gnu.org/software/wget/manual/wget.html', what: 'wget downloads a file and exits'}],
   ['rclone', {connections: 0, kind: 'finishes', ref: 'https://rclone.org/commands/', what: 'rclone copies files to or from cloud storage and exits'}],

@@ -1101,8 +1101,11 @@ const SERVICE_MESH = /^(?:bin\/)?heroku-(?:applink|integration)-service-mesh(?:-
 /** Where Java base images keep run-java.sh (UBI OpenJDK's, fabric8's): it runs the app's jar or main class with java. */
 const RUN_JAVA = new Set(['/opt/jboss/container/java/run/run-java.sh', '/deployments/run-java.sh'])
 
-/** Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec). */
-const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-static'])
+/**
+ * Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec; s6's
+ * `s6-setuidgid ACCOUNT prog…`, https://skarnet.org/software/s6/s6-setuidgid.html).
+ */
+const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 's6-setuidgid', 'su-exec', 'tini', 'tini-static'])
 
 /**
  * Secret injectors that run the command after `--` (`doppler run -- cmd`, `dotenv -e .env -- cmd`), and
@@ -1235,7 +1238,7 @@ function stripWrappers(
       // A container's init (`tini -- cmd`, `dumb-init cmd`) or user switch (`gosu app cmd`, `su-exec app cmd`): it execs the command.
       const name = head.split('/').pop()!
       wrappers.push(name)
-      if (name === 'gosu' || name === 'su-exec') argv = argv.slice(2)
+      if (name === 'gosu' || name === 'su-exec' || name === 's6-setuidgid') argv = argv.slice(2)
       else {
         // Their own options come before the command, ended by `--` or by the first word that is not an option (tini's
         // getopt, dumb-init's getopt_long with "+"): `tini /usr/local/bin/web -- 0.0.0.0:3000` runs web, the `--` and
