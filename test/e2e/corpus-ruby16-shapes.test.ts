@@ -114,3 +114,12 @@ describe("Judoscale's database job adapter: the reporter thread's queue-latency 
     expect(r.type('worker').connections).toBe(2)
   })
 })
+
+describe('rufus-scheduler jobs scheduled in a loop (how many is not read)', () => {
+  it('the pool bounds the process, as before: min(4, 4*) = 4', () => {
+    const r = plan('ruby-rufus-scheduler-loop', ['--scale', 'clock=1'])
+    expect(r.type('clock')).toMatchObject({connections: 4, poolPerProcess: 4, threadsPerProcess: 4})
+    expect(r.type('clock').sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'clock')?.message).toContain('counting 4 (its pool) as using the database at once')
+  })
+})

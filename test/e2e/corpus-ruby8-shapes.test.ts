@@ -79,18 +79,20 @@ describe('ActiveRecord without Rails (travis-hub, travis-api, travis-scheduler)'
 })
 
 describe('a rufus-scheduler clock script (codeforamerica/drai bin/scheduler)', () => {
-  it('runs each job on a work thread of its own: the pool bounds the process, an assumption that names the scheduler', () => {
+  it('runs each job on a work thread of its own: one per job scheduled, bounded by the pool, an assumption that names the scheduler', () => {
     // bin/clock requires ../db (Sequel max_connections Integer(ENV.fetch("DB_POOL", 4)) = 4) and starts
     // Rufus::Scheduler.new (bin/clock:5), whose every/cron jobs each run on a work thread (up to max_work_threads, 28):
-    // how many query at once is not counted, so the pool bounds it: min(4, 4*) = 4, not the 1 of a script on its main thread.
+    // two jobs scheduled once at the top level (bin/clock:7, :11), each at most one run at a time if it does not overlap
+    // itself (assumed): min(4, 2*) = 2, not the 1 of a script on its main thread (was the pool's 4*, blind35a).
     const r = plan('ruby-rufus-scheduler', ['--scale', 'clock=1'])
-    expect(r.type('clock')).toMatchObject({connections: 4, poolPerProcess: 4, server: 'ruby-script', threadsPerProcess: 4})
+    expect(r.type('clock')).toMatchObject({connections: 2, poolPerProcess: 4, server: 'ruby-script', threadsPerProcess: 2})
     expect(r.type('clock').sources.threadsPerProcess.source.kind).toBe('assumed')
     const clock = r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'clock')
     expect(clock?.message).toContain('Rufus::Scheduler.new (rufus-scheduler runs each job on a work thread of its own) at bin/clock:5')
-    expect(r.total).toBe(4)
-    // DB_POOL=2: min(2, 2*) = 2.
-    expect(plan('ruby-rufus-scheduler', ['--scale', 'clock=1', '--env', 'DB_POOL=2']).total).toBe(2)
+    expect(clock?.message).toContain('with 2 jobs (bin/clock:7, bin/clock:11); counting 2, one work thread per job')
+    expect(r.total).toBe(2)
+    // DB_POOL=1: the pool bounds it, min(1, 1*) = 1.
+    expect(plan('ruby-rufus-scheduler', ['--scale', 'clock=1', '--env', 'DB_POOL=1']).total).toBe(1)
   })
 })
 

@@ -41,6 +41,13 @@ const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Futur
  * check out a connection, a number conncalc does not count.
  */
 const RUFUS_SCHEDULER_STARTS = new Set(['new', 's', 'singleton', 'start_new'])
+/**
+ * The calls that schedule a rufus-scheduler job (lib/rufus/scheduler.rb: at, in, every, interval, cron and their
+ * schedule_ forms; `schedule`/`repeat` parse their first argument): each job runs on a work thread when it triggers,
+ * and a job that does not overlap itself (`overlap: false`, or a run shorter than its interval) has at most one running.
+ */
+const RUFUS_JOBS = new Set(['at', 'cron', 'every', 'in', 'interval', 'repeat', 'schedule', 'schedule_at', 'schedule_cron', 'schedule_every', 'schedule_in', 'schedule_interval'])
+const RUFUS = 'https://github.com/jmettraux/rufus-scheduler#max_work_threads'
 
 /**
  * Calls that start a Rack server in the script's own process: Rackup::Server / Rack::Server (rackup's, started with
@@ -65,6 +72,8 @@ interface Start {
   file: string
   /** `Que.mode = :async` (Que 0.x's in-process worker threads). */
   que?: boolean
+  /** A rufus-scheduler started (`Rufus::Scheduler.new`): its jobs are counted in ScriptWalk.rufusJobs. */
+  rufus?: boolean
   /** Sinatra's built-in server (`X.run!`, classic `require "sinatra"`): which server it runs is read (sinatraServer). */
   sinatra?: {server?: string}
   /** The method whose body starts it, if any: a method nothing calls never starts it. */
@@ -88,6 +97,12 @@ export interface ScriptWalk {
   queWorkerCounts: {code: string; file: string; line: number}[]
   /** Constants the files assign a database connection to (`DB = Sequel.connect(…)`). */
   databaseConstants: string[]
+  /**
+   * Jobs scheduled on a rufus-scheduler the files start (`scheduler.every …`, on the variable the start was assigned to,
+   * or on `Rufus::Scheduler.singleton`): where, and whether the call is inside a block or method (then how many times it
+   * runs is not known).
+   */
+  rufusJobs: {file: string; line: number; nested: boolean}[]
 }
 
 interface SinatraSetting {
@@ -146,6 +161,8 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   const sinatraSettings: SinatraSetting[] = []
   const queWorkerCounts: {code: string; file: string; line: number}[] = []
   const databaseConstants: string[] = []
+  const rufusVars = new Set<string>()
+  const rufusJobs: {file: string; line: number; nested: boolean}[] = []
   let truncated = false
   while (queue.length > 0) {
     const file = queue.shift()!
@@ -226,7 +243,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           // this process, running each request on a thread of its own — how many is the server's, not counted here.
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name} (a Rack server in the script's process)`})
         } else if (receiver === 'Rufus::Scheduler' && RUFUS_SCHEDULER_STARTS.has(node.name)) {
-          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name} (rufus-scheduler runs each job on a work thread of its own)`})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), rufus: true, what: `${receiver}.${node.name} (rufus-scheduler runs each job on a work thread of its own)`})
         } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (node.name === 'run!' && receiver && node.receiver && args.every((a) => a instanceof P.KeywordHashNode)) {
@@ -250,6 +267,19 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         }
       }
 
+      // `scheduler = Rufus::Scheduler.new`, then `scheduler.every …`: the jobs of that scheduler.
+      if ((node instanceof P.LocalVariableWriteNode || node instanceof P.InstanceVariableWriteNode) && node.value instanceof P.CallNode && constantName(parsed, node.value.receiver) === 'Rufus::Scheduler' && RUFUS_SCHEDULER_STARTS.has(node.value.name)) {
+        rufusVars.add(node.name)
+      }
+
+      if (node instanceof P.CallNode && RUFUS_JOBS.has(node.name) && node.receiver) {
+        const on = node.receiver
+        const onScheduler =
+          ((on instanceof P.LocalVariableReadNode || on instanceof P.InstanceVariableReadNode) && rufusVars.has(on.name)) ||
+          (on instanceof P.CallNode && constantName(parsed, on.receiver) === 'Rufus::Scheduler' && ['s', 'singleton'].includes(on.name))
+        if (onScheduler) rufusJobs.push({file, line: parsed.lineOf(node.location.startOffset), nested: inBlock || inDef !== undefined})
+      }
+
       if (node instanceof P.ConstantWriteNode && node.value instanceof P.CallNode && CONNECTS.test(`${constantName(parsed, node.value.receiver) ?? ''}.${node.value.name}`)) {
         databaseConstants.push(node.name)
       }
@@ -267,7 +297,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   }
 
   // A start inside a method that no file read calls (by that name, on any receiver, `send` aside) never runs.
-  return {databaseConstants, databaseGems, files: read, queWorkerCounts, sinatraSettings, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
+  return {databaseConstants, databaseGems, files: read, queWorkerCounts, rufusJobs, sinatraSettings, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
 }
 
 /**
@@ -583,10 +613,17 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
     const found = await analyzeActiveRecordPools(ctx, provisional)
     const where = walk.starts.slice(0, 3).map((s) => `${s.what} at ${s.file}:${s.line}`).join(', ') + (walk.starts.length > 3 ? `, ${walk.starts.length - 3} more` : '')
     const pool = found.pools.reduce((n, p) => n + p.pool.value, 0)
+    // Only rufus-schedulers, whose every job is scheduled once at the top level of a file read: at most one work thread
+    // per job at once, if no job overlaps itself (assumed: overlap: false, or runs shorter than their intervals).
+    const jobs = walk.starts.every((x) => x.rufus) && walk.rufusJobs.length > 0 && walk.rufusJobs.every((j) => !j.nested) ? walk.rufusJobs : undefined
+    const jobsAt = jobs && `${jobs.length} job${jobs.length === 1 ? '' : 's'} (${jobs.slice(0, 3).map((j) => `${j.file}:${j.line}`).join(', ')}${jobs.length > 3 ? `, ${jobs.length - 3} more` : ''})`
     const threads =
-      found.pools.length > 0
-        ? sourced(pool, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count; as many threads as its pool (${pool}) assumed to use the database`), derivedFrom(found.pools.map((p) => p.pool)))
-        : sourced(1, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count, and no pool bounds them; 1 assumed`))
+      jobs && (found.pools.length === 0 || jobs.length < pool)
+        ? sourced(jobs.length, assumed(`${script} starts a rufus-scheduler with ${jobsAt}, each run on a work thread of its own: at most ${jobs.length} at once if no job overlaps itself (overlap: false, or a run shorter than its interval)`), [fromDefault('rufus-scheduler runs each triggered job on a work thread, up to max_work_threads (28)', RUFUS)])
+        : found.pools.length > 0
+          ? sourced(pool, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count; as many threads as its pool (${pool}) assumed to use the database`), derivedFrom(found.pools.map((p) => p.pool)))
+          : sourced(1, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count, and no pool bounds them; 1 assumed`))
+    const byJobs = jobsAt !== undefined && threads.source.kind === 'assumed' && threads.source.why.includes('rufus-scheduler with')
     return {
       diagnostics: [
         ...found.diagnostics,
@@ -595,7 +632,9 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
           file: ctx.origin?.file,
           fix: `if fewer threads of ${script} use the database at once, say how many: --assume ${ctx.processType}=1:THREADS`,
           line: ctx.origin?.line,
-          message: `${ctx.processType}: ${script} starts threads or processes (${where}) whose number conncalc does not count${pick ? ` (${pick.why}${pick.server ? ', whose threads conncalc does not read' : ''})` : ''}; counting ${threads.value} (its pool) as using the database at once`,
+          message: byJobs
+            ? `${ctx.processType}: ${script} starts a rufus-scheduler (${where}) with ${jobsAt}; counting ${threads.value}, one work thread per job, as using the database at once (a job that overlaps itself runs more)`
+            : `${ctx.processType}: ${script} starts threads or processes (${where}) whose number conncalc does not count${pick ? ` (${pick.why}${pick.server ? ', whose threads conncalc does not read' : ''})` : ''}; counting ${threads.value} (its pool) as using the database at once`,
           processType: ctx.processType,
           severity: 'warning',
         },
