@@ -262,7 +262,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   // A buildpack dyno sources the app's .profile.d/*.sh and .profile before its command (procfile/script.ts dynoProfile):
   // what they export is over the config vars. Not on a container, Render or Fly (no such step), but for heroku-import's
   // /render/setup-env, which sources .profile.d/*.sh (not .profile).
-  const profile = input.container && !slug ? undefined : await dynoProfile(slug && entry.cwd ? withinDir(input.files, entry.cwd) : input.files, new Env(layers), entry.name, dyno, !slug)
+  const sourcing = input.container && !slug ? undefined : dynoProfile(slug && entry.cwd ? withinDir(input.files, entry.cwd) : input.files, new Env(layers), entry.name, dyno, !slug)
+  const profile = sourcing instanceof Promise ? await sourcing : sourcing
   const baseEnv = new Env(profile ? [profile, ...layers] : layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
@@ -361,7 +362,10 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   }
 
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
-  if (analysis.server === 'puma' || analysis.server === 'unicorn' || analysis.server === 'pitchfork') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
+  if (analysis.server === 'puma' || analysis.server === 'unicorn' || analysis.server === 'pitchfork') {
+    const spawning = hookSpawns(ctx, analysis, diagnostics)
+    for (const spawned of spawning instanceof Promise ? await spawning : spawning) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
+  }
   // Programs the code starts as child processes (Node's `spawn('node', [file])`, `fork(file)`): each process of the type starts its own.
   for (const child of analysis.children ?? []) {
     const origin = {file: child.file, line: child.line}
@@ -965,7 +969,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   }
 
   // A rackup file of its own that loads none of the app's code (`rackup sync.ru` running a Faye server): 0 (rackup-file.ts).
-  const standalone = analysis.language === 'ruby' && !rails ? await standaloneRackup(ctx) : undefined
+  const rackupAlone = analysis.language === 'ruby' && !rails ? standaloneRackup(ctx) : undefined
+  const standalone = rackupAlone instanceof Promise ? await rackupAlone : rackupAlone
   if (standalone) {
     return {
       analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(standalone.file, 1), [fromDefault(standalone.why, standalone.ref)])},
@@ -1149,10 +1154,15 @@ const FORK_HOOKS: Record<string, {booted: Set<string>; inWorker: Set<string>; ma
  * run (FORK_HOOKS). Each is read as its own command, beside the type's process (as `cmd &` in a script is); the warning
  * that it was not counted is dropped for those.
  */
-async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[]): Promise<ScriptCtx[]> {
+// Answered at once (no Promise) without a config file: nearly always when there is none (this runs per process type).
+function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[]): ScriptCtx[] | Promise<ScriptCtx[]> {
   const hooks = FORK_HOOKS[analysis.server]
   const file = (analysis.facts as {configFile?: string} | undefined)?.configFile
   if (!hooks || !file) return []
+  return spawnsOfHooks(ctx, analysis, diagnostics, hooks, file)
+}
+
+async function spawnsOfHooks(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[], hooks: (typeof FORK_HOOKS)[string], file: string): Promise<ScriptCtx[]> {
   const {loadRubyConfig} = await import('../languages/ruby/ruby-server.js')
   const config = await loadRubyConfig(ctx, file, ctx.appEnv)
   if (!config?.launched) return []

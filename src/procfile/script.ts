@@ -2384,16 +2384,23 @@ function statusUntested(node: TsNode): boolean {
  * own `X=1 cmd`. Undecided branches (`if [ "$DYNO" = … ]`) are walked each way (MAX_WALKS): a variable the ways set
  * differently is said to be unknown, naming the branch. Undefined when the app has neither file.
  */
-export async function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts, withProfile = true): Promise<EnvLayer | undefined> {
+// Answered at once (no Promise) when the app has none of those files: nearly always (this runs per process type).
+export function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts, withProfile = true): EnvLayer | undefined | Promise<EnvLayer | undefined> {
   // The Python buildpack's build hooks append to $PROFILE_PATH, its .profile.d/python.sh: sourced in its place.
   const hooks = buildHookProfile(files)
-  const sourced = [...new Set([...files.list('.profile.d').filter((n) => n.endsWith('.sh')), ...(hooks.length > 0 ? ['python.sh'] : [])])].sort()
+  const listed = files.list('.profile.d')
+  const sourced = listed.length === 0 && hooks.length === 0 ? [] : [...new Set([...listed.filter((n) => n.endsWith('.sh')), ...(hooks.length > 0 ? ['python.sh'] : [])])].sort()
+  const profile = withProfile ? files.read('.profile') : undefined
+  if (sourced.length === 0) return profile ? profileLayer([profile], env, files, processType, dyno) : undefined
   const scripts = [...sourced.map((n) => `.profile.d/${n}`), ...(withProfile ? ['.profile'] : [])].flatMap((p): {path: string; text: string; line?: number}[] => {
     if (p === '.profile.d/python.sh' && hooks.length > 0) return hooks
-    const file = files.read(p)
+    const file = p === '.profile' ? profile : files.read(p)
     return file ? [file] : []
   })
-  if (scripts.length === 0) return undefined
+  return scripts.length === 0 ? undefined : profileLayer(scripts, env, files, processType, dyno)
+}
+
+async function profileLayer(scripts: {path: string; text: string; line?: number}[], env: Env, files: FileReader, processType: string, dyno: DynoFacts | undefined): Promise<EnvLayer | undefined> {
   // The scripts run with the dyno's HOME, /app (what `export X="$HOME/x"` there expands to).
   const home = env.get('HOME') ? env : new Env([...env.layers, layer('the dyno', [{name: 'HOME', source: fromDefault('a dyno runs the app in /app, its HOME', DYNO_ENV), value: '/app'}])])
   const walk = async (forced: ReadonlyMap<string, number>): Promise<{forced: ReadonlyMap<string, number>; reader: ScriptReader; state: State}> => {
@@ -2462,6 +2469,7 @@ const PYTHON_BUILD_HOOKS = ['bin/pre_compile', 'bin/post_compile']
  */
 function buildHookProfile(files: FileReader): {line: number; path: string; text: string}[] {
   const out: {line: number; path: string; text: string}[] = []
+  if (!PYTHON_BUILD_HOOKS.some((path) => files.read(path)?.text.includes('PROFILE_PATH'))) return out
   const target = String.raw`>>\s*"?\$\{?PROFILE_PATH\}?"?`
   for (const path of PYTHON_BUILD_HOOKS) {
     const text = files.read(path)?.text

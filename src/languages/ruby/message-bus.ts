@@ -72,12 +72,19 @@ const isBus = (c: DslCall): boolean => c.receiver === 'MessageBus' || c.receiver
  * not decide; and whether the app turns the keepalive off (`keepalive_interval: 0` in a configure call, or
  * `MessageBus.keepalive_interval = 0`, read in the same files).
  */
-async function postgresBackend(ctx: AnalyzerContext): Promise<PostgresBackend | undefined> {
+/** The files that may configure MessageBus: those of them that name it (usually none, and then no Promise: this runs per process type). */
+function busConfigFiles(ctx: AnalyzerContext): string[] {
+  const out: string[] = []
+  for (const path of ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializerFiles(ctx.files)]) if (ctx.files.read(path)?.text.includes('MessageBus')) out.push(path)
+  return out
+}
+
+async function postgresBackend(ctx: AnalyzerContext, paths: string[]): Promise<PostgresBackend | undefined> {
   let found: PostgresBackend | undefined
   let keepalive: {file: string; line: number; value: number} | undefined
-  for (const path of ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializerFiles(ctx.files)]) {
+  for (const path of paths) {
     const text = ctx.files.read(path)
-    if (!text || !text.text.includes('MessageBus')) continue
+    if (!text) continue
     const config = await loadRubyConfig(ctx, path, ctx.appEnv)
     for (const c of allCalls(config?.calls ?? [])) {
       if (!isBus(c)) continue
@@ -125,8 +132,8 @@ function afterForkIn(server: ServerAnalysis): {at?: {file: string; line: number}
   return {opaque}
 }
 
-async function messageBusAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
-  const found = await postgresBackend(ctx)
+async function messageBusAnalysis(ctx: AnalyzerContext, server: ServerAnalysis, paths: string[]): Promise<AddonAnalysis> {
+  const found = await postgresBackend(ctx, paths)
   if (!found) return {diagnostics: []}
   const diagnostics: Diagnostic[] = []
   if (found.conditional) diagnostics.push({code: 'unknown-config-value', file: found.file, line: found.line, message: `${ctx.processType}: MessageBus's PostgreSQL backend is configured under a condition conncalc cannot decide (${found.file}:${found.line}); its connections are counted`, processType: ctx.processType, severity: 'warning'})
@@ -187,8 +194,8 @@ function skipsMiddleware(ctx: AnalyzerContext): boolean {
   return ['config/application.rb', `config/environments/${ctx.appEnv}.rb`].some((p) => /^\s*config\.skip_message_bus_middleware\s*=\s*true\b/m.test(ctx.files.read(p)?.text ?? ''))
 }
 
-async function workerAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
-  const found = await postgresBackend(ctx)
+async function workerAnalysis(ctx: AnalyzerContext, server: ServerAnalysis, paths: string[]): Promise<AddonAnalysis> {
+  const found = await postgresBackend(ctx, paths)
   if (!found || skipsMiddleware(ctx)) return {diagnostics: []}
   const diagnostics: Diagnostic[] = []
   if (found.conditional) diagnostics.push({code: 'unknown-config-value', file: found.file, line: found.line, message: `${ctx.processType}: MessageBus's PostgreSQL backend is configured under a condition conncalc cannot decide (${found.file}:${found.line}); its connections are counted`, processType: ctx.processType, severity: 'warning'})
@@ -219,10 +226,12 @@ export const messageBus: ProcessAddon = {
   // Answered at once for a process that does not load the app or a bundle without message_bus.
   analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> => {
     if (ctx.versions.message_bus === undefined && Object.keys(ctx.versions).length > 0) return {diagnostics: []}
-    if (WEB_SERVERS.has(server.server)) return messageBusAnalysis(ctx, server)
+    const web = WEB_SERVERS.has(server.server)
     // The middleware comes from the gem's railtie: only a Rails app builds it in a worker.
-    if (RAILS_WORKERS.has(server.server) && (ctx.versions.rails ?? ctx.versions.railties) !== undefined) return workerAnalysis(ctx, server)
-    return {diagnostics: []}
+    if (!web && !(RAILS_WORKERS.has(server.server) && (ctx.versions.rails ?? ctx.versions.railties) !== undefined)) return {diagnostics: []}
+    const paths = busConfigFiles(ctx)
+    if (paths.length === 0) return {diagnostics: []}
+    return web ? messageBusAnalysis(ctx, server, paths) : workerAnalysis(ctx, server, paths)
   },
   id: 'message_bus',
 }

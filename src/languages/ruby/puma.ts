@@ -427,7 +427,8 @@ export const puma: ServerAnalyzer = {
     })
     const parentExtra = forkingParentExtra(ctx, fork)
     // Rails before 4.0 keeps Rack::Lock in front of the app: one request at a time (rails-request-lock.ts).
-    const locked = await railsRequestLock(ctx, io.value)
+    const locking = railsRequestLock(ctx, io.value)
+    const locked = locking instanceof Promise ? await locking : locking
     append(diagnostics, locked.diagnostics)
     return {
       diagnostics: diagnostics.map((x) => ({...x, processType: ctx.processType})),

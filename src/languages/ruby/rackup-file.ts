@@ -35,11 +35,16 @@ export interface StandaloneRackup {
   why: string
 }
 
-export async function standaloneRackup(ctx: AnalyzerContext): Promise<StandaloneRackup | undefined> {
+// Answered at once (no Promise) when the command names no rackup file of its own: nearly always (this runs per Ruby type).
+export function standaloneRackup(ctx: AnalyzerContext): StandaloneRackup | undefined | Promise<StandaloneRackup | undefined> {
   const file = rackupFile(ctx.command.argv)
   if (!file || file === 'config.ru') return undefined
   const text = ctx.files.read(file)?.text
   if (!text) return undefined
+  return standaloneIn(ctx, file, text)
+}
+
+async function standaloneIn(ctx: AnalyzerContext, file: string, text: string): Promise<StandaloneRackup | undefined> {
   const parsed = await parseRuby(file, text)
   if (parsed.errors.length > 0) return undefined
   const P = parsed.prism

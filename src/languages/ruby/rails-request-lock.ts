@@ -28,9 +28,19 @@ function* allCalls(calls: readonly DslCall[]): Generator<DslCall> {
 }
 
 /** The server's threads, or 1 when Rails < 4.0 keeps Rack::Lock in front of the app. */
-export async function railsRequestLock(ctx: AnalyzerContext, threads: Sourced<number>): Promise<{diagnostics: Diagnostic[]; threads: Sourced<number>}> {
+// Answered at once (no Promise) for nearly every app: Rails 4+, or no Rails (this runs per process type).
+export function railsRequestLock(ctx: AnalyzerContext, threads: Sourced<number>): RequestLock | Promise<RequestLock> {
   const rails = ctx.versions.railties ?? ctx.versions.rails
   if (!rails || versionAtLeast(rails, '4.0.0') || threads.value <= 1 || !ctx.files.exists('config/application.rb')) return {diagnostics: [], threads}
+  return lockedRails(ctx, threads, rails)
+}
+
+interface RequestLock {
+  diagnostics: Diagnostic[]
+  threads: Sourced<number>
+}
+
+async function lockedRails(ctx: AnalyzerContext, threads: Sourced<number>, rails: string): Promise<RequestLock> {
   // The last of config/application.rb then config/environments/<env>.rb that opts in (or out) wins, as at boot.
   let optIn: {conditional: boolean; file: string; line: number; on: boolean} | undefined
   for (const path of ['config/application.rb', `config/environments/${ctx.appEnv}.rb`]) {
