@@ -115,7 +115,7 @@ const moduleOf = (file: string): string => file.replace(/\.py$/, '').replace(/\/
  */
 function calls(c: AppCall, fn: PyFunctionSites, all?: readonly AppCall[]): boolean {
   // Called where the evaluator had the function itself (imported from its module, or defined above): a site it kept.
-  if (fn.sites.some((s) => s.file === c.file && s.line === c.call.line)) return true
+  if (sitesOf(fn).has(`${c.file}:${c.call.line}`)) return true
   const [cls, name] = fn.name.includes('.') ? fn.name.split('.') : [undefined, fn.name]
   const callee = c.call.callee
   // `self._open().run()` in a method of K, where K._open builds an instance of the function's class (`s = Settlement(self)`):
@@ -125,7 +125,7 @@ function calls(c: AppCall, fn: PyFunctionSites, all?: readonly AppCall[]): boole
   // `app.settlement_runner.run_settlement()` where the app sets `app.settlement_runner = SettlementRunner(app)` (or
   // `self.settlement_runner = …` in a method): the method of the class that attribute holds.
   const path = callee.replace(/\(\)/g, '').split('.')
-  if (cls !== undefined && all && path.length >= 3 && path.at(-1) === name && all.some((x) => x.call.assignedAttr === path.at(-2) && constructs(x, fn))) return true
+  if (cls !== undefined && all && path.length >= 3 && path.at(-1) === name && (indexOf(all).byAttr.get(path.at(-2)!) ?? []).some((x) => constructs(x, fn))) return true
   if (c.file === fn.file) {
     if (cls === undefined) return callee === name
     if (callee === `${cls}.${name}` || callee === `${cls}().${name}`) return true
@@ -150,9 +150,9 @@ function factoryBuilds(c: AppCall, method: string, fn: PyFunctionSites, all: rea
   const owner = c.call.within?.name.split('.')
   if (owner?.length !== 2) return false
   const cls = fn.name.split('.')[0]
-  return all.some((x) => {
-    if (x.file !== c.file || x.call.within?.name !== `${owner[0]}.${method}` || !constructs(x, fn)) return false
-    const returns = x.call.within.returns ?? []
+  return (indexOf(all).byWithin.get(`${c.file}:${owner[0]}.${method}`) ?? []).some((x) => {
+    if (!constructs(x, fn)) return false
+    const returns = x.call.within?.returns ?? []
     return returns.some((r) => new RegExp(`^(?:[\\w.]+\\.)?${cls}\\(`).test(r) || (x.call.assignedTo !== undefined && r === x.call.assignedTo) || (x.call.assignedAttr !== undefined && r === `self.${x.call.assignedAttr}`))
   })
 }
@@ -228,13 +228,51 @@ function callersOf(fn: PyFunctionSites, all: readonly AppCall[], entry?: EntryRo
   return out
 }
 
-/** The calls of a list by the last name their callee writes (`send` of `mail.send()`, `self._open().send`) and by `file:line`, as places in it. */
+/**
+ * The calls of a list by the last name their callee writes (`send` of `mail.send()`, `self._open().send`) and by `file:line`, as
+ * places in it; and, as calls, by the attribute their result is assigned to (`self.runner = Runner(app)`) and by the function
+ * they are in (`file:Class.method`). calls() asked every call of the app for each of those (Skyvern: a fifth of its run).
+ */
 interface CallIndex {
+  byAttr: Map<string, AppCall[]>
   byName: Map<string, number[]>
   bySite: Map<string, number[]>
+  byWithin: Map<string, AppCall[]>
 }
 
 const callIndexes = new WeakMap<readonly AppCall[], CallIndex>()
+
+function indexOf(all: readonly AppCall[]): CallIndex {
+  let index = callIndexes.get(all)
+  if (index) return index
+  index = {byAttr: new Map(), byName: new Map(), bySite: new Map(), byWithin: new Map()}
+  const add = <T,>(map: Map<string, T[]>, key: string, item: T): void => {
+    const list = map.get(key)
+    if (list) list.push(item)
+    else map.set(key, [item])
+  }
+
+  for (const [i, c] of all.entries()) {
+    add(index.byName, c.call.callee.replace(/\(\)/g, '').split('.').at(-1)!, i)
+    add(index.bySite, `${c.file}:${c.call.line}`, i)
+    if (c.call.assignedAttr !== undefined) add(index.byAttr, c.call.assignedAttr, c)
+    if (c.call.within) add(index.byWithin, `${c.file}:${c.call.within.name}`, c)
+  }
+
+  callIndexes.set(all, index)
+  return index
+}
+
+/** A function's kept call sites as `file:line` (a function called from thousands of places is asked once per candidate call). */
+const siteSets = new WeakMap<PyFunctionSites, {n: number; set: Set<string>}>()
+function sitesOf(fn: PyFunctionSites): ReadonlySet<string> {
+  const kept = siteSets.get(fn)
+  // Sites are added while the app's modules are evaluated: a set made before the last one is made again.
+  if (kept && kept.n === fn.sites.length) return kept.set
+  const set = new Set(fn.sites.map((s) => `${s.file}:${s.line}`))
+  siteSets.set(fn, {n: fn.sites.length, set})
+  return set
+}
 
 /**
  * The calls of `all` that may call `fn`, in `all`'s order: calls() is false for any other (each of its tests needs the
@@ -242,23 +280,7 @@ const callIndexes = new WeakMap<readonly AppCall[], CallIndex>()
  * the app for every function it follows (rolodexter/toys: a sixth of the run).
  */
 function mayCall(fn: PyFunctionSites, all: readonly AppCall[]): AppCall[] {
-  let index = callIndexes.get(all)
-  if (!index) {
-    index = {byName: new Map(), bySite: new Map()}
-    const add = (map: Map<string, number[]>, key: string, i: number): void => {
-      const list = map.get(key)
-      if (list) list.push(i)
-      else map.set(key, [i])
-    }
-
-    for (const [i, c] of all.entries()) {
-      add(index.byName, c.call.callee.replace(/\(\)/g, '').split('.').at(-1)!, i)
-      add(index.bySite, `${c.file}:${c.call.line}`, i)
-    }
-
-    callIndexes.set(all, index)
-  }
-
+  const index = indexOf(all)
   const at = new Set(index.byName.get(fn.name.includes('.') ? fn.name.split('.')[1] : fn.name))
   for (const s of fn.sites) for (const i of index.bySite.get(`${s.file}:${s.line}`) ?? []) at.add(i)
   return [...at].sort((a, b) => a - b).map((i) => all[i])
