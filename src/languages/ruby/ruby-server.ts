@@ -194,33 +194,36 @@ export function hanamiDisconnects(versions: Readonly<Record<string, string>>): (
 
 /** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
 export function forkFacts(input: ForkFactsInput): ForkFacts {
+  // No hook at all (no config file, or one without hooks): nothing to find in them (this runs per process type).
+  const hooked = input.hooks.length > 0
   // A child that empties the pool it inherited (`ActiveRecord::Base.connection_pool.disconnect!`, clear_all_connections!)
   // opens its own connections from then on: ConnectionPool#disconnect! drops every inherited adapter, as establish_connection
   // does when it replaces the pool (remove_connection → disconnect!, POOL_REF).
-  const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT) ?? hookCalling(input.hooks, input.childHookNames, emptiesPool)
-  const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT) ?? (input.alsoDisconnects ? hookCalling(input.hooks, input.parentHookNames, input.alsoDisconnects) : undefined)
+  const reconnect = hooked ? (hookCalling(input.hooks, input.childHookNames, RECONNECT) ?? hookCalling(input.hooks, input.childHookNames, emptiesPool)) : undefined
+  const disconnect = hooked ? (hookCalling(input.hooks, input.parentHookNames, DISCONNECT) ?? (input.alsoDisconnects ? hookCalling(input.hooks, input.parentHookNames, input.alsoDisconnects) : undefined)) : undefined
   // A parent hook that closes ActiveRecord's connections only (`ActiveRecord::Base.connection_pool.disconnect!`) leaves a
   // Sequel database's connected: said when Sequel is a sign (boot-connection.ts forkingParentExtra).
   const leavesSequel = disconnect && input.bootQueries.some((q) => q.library === 'sequel' && q.appConnects) && !hookCalling(input.hooks, input.parentHookNames, (c) => sequelDisconnect(c) || (input.alsoDisconnects?.(c) ?? false) || (c.name === 'disconnect' && SEQUEL_DB.test(c.receiver ?? '')) || (c.receiver !== undefined && /^(::)?[A-Z]/.test(c.receiver) && !KNOWN_RECEIVERS.test(c.receiver) && !/^(::)?ActiveRecord(::|$)/.test(c.receiver)))
   const emptied = disconnect ? hookCalling(input.hooks, input.parentHookNames, emptiesPool) : undefined
-  const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
+  const closing = hooked && input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
   const childDisconnect = closing && {file: closing.file, hook: closing.name, line: sequelDisconnectIn(closing.body)!.line}
-  const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
-  return {
-    ...(input.bootQueries.length > 0 ? {bootQueries: [...input.bootQueries]} : {}),
-    ...(!disconnect && parentHookCalls.length > 0 ? {parentHookCalls} : {}),
-    childHook: input.childHookNames[0],
-    file: input.file,
-    forks: input.forks,
-    parent: input.parent,
-    parentHook: input.parentHookNames[0],
-    preload: input.preload,
-    ...(reconnect ? {reconnect} : {}),
-    ...(disconnect ? {disconnect} : {}),
-    ...(leavesSequel ? {disconnectLeavesSequel: true} : {}),
-    ...(emptied ? {parentEmptiesPool: {...emptied, ref: POOL_REF}} : {}),
-    ...(childDisconnect ? {childDisconnect} : {}),
-  }
+  const parentHookCalls = hooked ? [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))] : []
+  // Built field by field, in the order the JSON report lists them (no temporary object per optional field).
+  const facts = {} as ForkFacts
+  if (input.bootQueries.length > 0) facts.bootQueries = [...input.bootQueries]
+  if (!disconnect && parentHookCalls.length > 0) facts.parentHookCalls = parentHookCalls
+  facts.childHook = input.childHookNames[0]
+  facts.file = input.file
+  facts.forks = input.forks
+  facts.parent = input.parent
+  facts.parentHook = input.parentHookNames[0]
+  facts.preload = input.preload
+  if (reconnect) facts.reconnect = reconnect
+  if (disconnect) facts.disconnect = disconnect
+  if (leavesSequel) facts.disconnectLeavesSequel = true
+  if (emptied) facts.parentEmptiesPool = {...emptied, ref: POOL_REF}
+  if (childDisconnect) facts.childDisconnect = childDisconnect
+  return facts
 }
 
 export {usesActiveRecord} from './process-facts.js'
