@@ -753,11 +753,14 @@ async function largestBranch(first: ScriptCtx, at: {file: string; line: number},
  */
 async function largestWay(ways: NonNullable<FollowedScript['ways']>, toCtx: (p: ScriptProcess) => ScriptCtx, diagnostics: Diagnostic[], type: string): Promise<ScriptProcess[]> {
   const totals: {connections: number; runs: string[]}[] = []
+  // The ways often run the same command with the same env (they differ in a variable only a step before it reads, or in
+  // what runs in the foreground first): each such process is sized once (Skyvern's entrypoint: 8 ways, 2 programs).
+  const memo: SizeMemo = new Map()
   for (const set of ways.sets) {
     // A process that runs a loop's commands in turn, or one of an undecided branch's: the largest of them.
     const sized = []
     for (const p of set) {
-      const each = await sizeEach([p, ...(p.inTurn?.runs ?? p.either?.runs ?? [])].map((r) => toCtx(r)), ways.at)
+      const each = await sizeEach([p, ...(p.inTurn?.runs ?? p.either?.runs ?? [])].map((r) => toCtx(r)), ways.at, memo)
       const best = each.reduce((a, b) => (b.connections > a.connections ? b : a))
       sized.push({...best, c: {...best.c, background: p.background, copies: p.copies ?? 1}})
     }
@@ -775,16 +778,38 @@ async function largestWay(ways: NonNullable<FollowedScript['ways']>, toCtx: (p: 
   return ways.sets[totals.indexOf(best)].map((p) => ({...p, assumptions: [...p.assumptions, note]}))
 }
 
+/** Sized processes by what decides their size (sizeKey), for runs made from one script's ways. */
+type SizeMemo = Map<string, {connections: number; diagnostics: Diagnostic[]}>
+
+/**
+ * What a process's analysis depends on among runs made from one command's script (the same type, files and dyno): its
+ * command, folder, origin, what is said to be unknown about it, and its env, every layer by its content (each way builds
+ * its own layers, equal when the way sets the same values).
+ */
+function sizeKey(c: ScriptCtx): string {
+  const layerText = (l: EnvLayer): string => JSON.stringify([l.label, [...l.vars.values()], l.unset ? [...l.unset] : null, l.deployerSets ? [...l.deployerSets] : null])
+  const {ctx} = c
+  return JSON.stringify([ctx.command, c.cwd ?? '', ctx.origin ?? null, ctx.unknownWhy ?? null, ctx.exitsAtStart ?? null, ctx.env.layers.map((l) => layerText(l))])
+}
+
 /** Each process budgeted as the type would be (one dyno), with what its analysis said. */
-async function sizeEach(runs: ScriptCtx[], at: {file: string; line: number}): Promise<{c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[]> {
+async function sizeEach(runs: ScriptCtx[], at: {file: string; line: number}, memo?: SizeMemo): Promise<{c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[]> {
   const sized: {c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[] = []
   for (const c of runs) {
+    const key = memo ? sizeKey(c) : ''
+    const kept = memo?.get(key)
+    if (kept) {
+      sized.push({c, connections: kept.connections, diagnostics: kept.diagnostics})
+      continue
+    }
+
     const scratch: Diagnostic[] = []
     const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(c.ctx, c.ctx.versions ?? {}, scratch)
     // Extras with pools of their own capped by the pools, as besideExtra and analyzeType count them.
     const poolsOf = {otherServerPools, pools: pools ?? []}
     const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(at.file, at.line)), extrasPerDyno: resolveDemands(extrasPerDyno, poolsOf), extrasPerProcess: resolveDemands(extrasPerProcess, poolsOf), language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
     sized.push({c, connections: b.connectionsPerDyno, diagnostics: scratch})
+    memo?.set(key, {connections: b.connectionsPerDyno, diagnostics: scratch})
   }
 
   return sized

@@ -2556,7 +2556,11 @@ function smartCast(dflt: EvalValue | undefined): string | undefined {
 }
 
 /** The expressions a function body's `return` statements give, as written (a bare `return` is "None"); not those of functions or classes inside it. */
-function returnTexts(body: PyNode | null): string[] {
+function returnTexts(body: PyNode | null): readonly string[] {
+  if (!body) return []
+  // A module is evaluated again for each process that imports it (and each way a script may run): its functions' bodies walked once.
+  const kept = returnsOf.get(body)
+  if (kept) return kept
   const out: string[] = []
   const walk = (n: PyNode): void => {
     for (const c of named(n)) {
@@ -2566,9 +2570,12 @@ function returnTexts(body: PyNode | null): string[] {
     }
   }
 
-  if (body) walk(body)
+  walk(body)
+  returnsOf.set(body, out)
   return out
 }
+
+const returnsOf = new WeakMap<PyNode, readonly string[]>()
 
 /** Named children, without comments and line continuations. */
 function named(node: PyNode): PyNode[] {

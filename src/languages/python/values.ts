@@ -238,7 +238,7 @@ export interface PyFunctionSites {
   /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
   truncated?: boolean
   /** What its `return` statements give, as written (`payday`, `Payday(self)`; "None" for a bare `return`); [] when it has none. */
-  returns?: string[]
+  returns?: readonly string[]
 }
 
 /** `app.config["X"] = v` (or `app.conf.x = v`, PyModule.attrAssignments) where the container is not a dict conncalc knows. */
