@@ -67,11 +67,6 @@ interface PostgresBackend {
 
 const isBus = (c: DslCall): boolean => c.receiver === 'MessageBus' || c.receiver === '::MessageBus'
 
-/**
- * The `MessageBus.configure(backend: :postgres)` call: its file and line, and whether it is under a condition conncalc could
- * not decide; and whether the app turns the keepalive off (`keepalive_interval: 0` in a configure call, or
- * `MessageBus.keepalive_interval = 0`, read in the same files).
- */
 /** The files that may configure MessageBus: those of them that name it (usually none, and then no Promise: this runs per process type). */
 function busConfigFiles(ctx: AnalyzerContext): string[] {
   const out: string[] = []
@@ -79,6 +74,11 @@ function busConfigFiles(ctx: AnalyzerContext): string[] {
   return out
 }
 
+/**
+ * The `MessageBus.configure(backend: :postgres)` call: its file and line, and whether it is under a condition conncalc could
+ * not decide; and whether the app turns the keepalive off (`keepalive_interval: 0` in a configure call, or
+ * `MessageBus.keepalive_interval = 0`, read in the same files).
+ */
 async function postgresBackend(ctx: AnalyzerContext, paths: string[]): Promise<PostgresBackend | undefined> {
   let found: PostgresBackend | undefined
   let keepalive: {file: string; line: number; value: number} | undefined
