@@ -55,13 +55,21 @@ interface Definition {
 const underscore = (s: string): string => s.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase()
 
 // Candidate files by the app's file reader, then constant, config path and text: the same for every process type.
-const candidates = new WeakMap<AnalyzerContext['files'], Map<string, string[]>>()
+const candidates = new WeakMap<AnalyzerContext['files'], Map<string, Map<string, string[]>>>()
 
 /** Files that may define `constant`, most likely first. */
 function candidateFiles(ctx: AnalyzerContext, constant: string, configPath: string, configText: string): string[] {
-  let byKey = candidates.get(ctx.files)
-  if (!byKey) candidates.set(ctx.files, (byKey = new Map()))
-  const key = `${constant}\0${configPath}\0${configText}`
+  let byText = candidates.get(ctx.files)
+  if (!byText) candidates.set(ctx.files, (byText = new Map()))
+  // By the config's text first: the same string each time (read once), whose hash V8 keeps, not a new key with the text
+  // in it to hash per call (every process type loads config/puma.rb).
+  let byKey = byText.get(configText)
+  if (!byKey) {
+    if (byText.size >= CACHE_MAX) byText.clear()
+    byText.set(configText, (byKey = new Map()))
+  }
+
+  const key = `${constant}\0${configPath}`
   const known = byKey.get(key)
   if (known) return known
   const out: string[] = []
@@ -251,9 +259,11 @@ function constantCallsIn(text: string): ReadonlyMap<string, ReadonlySet<string>>
     return wanted.size <= 8
   }
 
-  for (const m of text.matchAll(CALL)) if (!want(m[1], m[2])) break
+  // Comment lines run nothing: `# … https://puma.io/puma/Puma/DSL.html` in Rails' puma.rb is no call of `DSL.html`.
+  const code = text.includes('#') ? text.replaceAll(/^[ \t]*#.*$/gm, '') : text
+  for (const m of code.matchAll(CALL)) if (!want(m[1], m[2])) break
   // `Config::DB_POOL` is keyed `::DB_POOL` among the module's definitions.
-  if (text.includes('::')) for (const m of text.matchAll(CONSTANT)) if (!want(m[1], `::${m[2]}`)) break
+  if (code.includes('::')) for (const m of code.matchAll(CONSTANT)) if (!want(m[1], `::${m[2]}`)) break
   if (scans.size >= CACHE_MAX) scans.clear()
   scans.set(text, wanted)
   return wanted
