@@ -487,9 +487,15 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
   // The folder whose copy holds the file the image's command runs (`node dist/main.js` with `COPY --from=build
   // /repo/apps/worker/dist ./dist`): apps/worker.
   let runs: string | undefined
+  // Folders earlier copies put below the WORKDIR (`COPY --from=builder /app/packages/server/dist ./dist`).
+  const filled: string[] = []
   for (const c of stage.copies) {
     // Installed dependencies (a build stage's node_modules) say nothing about where the app's own code is.
     if (c.whenPresent || c.from.split('/').includes('node_modules')) continue
+    // A copy into a folder an earlier copy put there (`COPY --from=builder /app/packages/server/src/mail/templates
+    // ./dist/mail/templates`: files added to the build output) says nothing of where the code is: that copy said it.
+    if (filled.some((t) => c.to.startsWith(`${t}/`))) continue
+    if (!c.into && c.to.startsWith(`${stage.workdir}/`)) filled.push(c.to)
     const from = posix.join(context, c.from)
     const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
     const isFile = files.exists(from)
