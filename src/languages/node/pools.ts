@@ -119,6 +119,11 @@ const REF = {
   // 10.0.0 index.js PGStore constructor (L126-147): `options.pool` (the app's Pool) or `options.pgPromise` is used as given;
   // else `new (require('pg')).Pool(options.conObject || {connectionString: options.conString || process.env.DATABASE_URL})`.
   connectPgSimple: 'https://github.com/voxpelli/node-connect-pg-simple/blob/v10.0.0/index.js#L126-L147',
+  // @boxyhq/saml-jackson 26.2.0 dist/index.js controllers(opts) (the default export): `db = yield DB.new({db: opts.db, …})`,
+  // one store for all its controllers; defaultOpts: db.engine 'sql', db.type 'postgres'. dist/db/sql/sql.js init():
+  // `new DataSource({url, …, extra: {max: pgOpts.max_conns, …}})` with utils.parsePGOptions(url) reading the url's query
+  // (`pool_max_conns` or `max_conns`); TypeORM hands extra to `new pg.Pool`, whose max is then 10 unless the url sets one.
+  samlJackson: 'https://github.com/boxyhq/jackson/blob/main/npm/src/db/sql/sql.ts',
 }
 
 export interface NodePools {
@@ -1548,6 +1553,30 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // createPool(connectionUri, clientConfiguration): a pool of clientConfiguration.maximumPoolSize, else 10 (a fork,
         // @silverhand/slonik, keeps the API).
         add('slonik', m.file, c, option(lastDict(c.args.slice(1)), ['maximumPoolSize'], sourced(10, origin, [fromDefault('Slonik createPool default maximumPoolSize', REF.slonik)]), 'Slonik maximumPoolSize', diagnostics))
+      } else if (!c.isNew && /^@boxyhq\/saml-jackson(\.default|\.controllers)?$/.test(c.callee)) {
+        // Embedded SAML Jackson: `jackson(opts)` opens its own TypeORM DataSource (a pg Pool) when opts.db is sql/postgres,
+        // the defaults; other engines (mem, redis, mongo, dynamodb, planetscale) and SQL types are no PostgreSQL pool here.
+        const db = entry(opts, 'db')
+        const engine = db ? entry(db, 'engine') : undefined
+        const type = db ? entry(db, 'type') : undefined
+        const engineName = engine === undefined ? 'sql' : asString(engine)
+        const typeName = type === undefined ? 'postgres' : asString(type)
+        if ((engineName !== undefined && engineName !== 'sql') || (typeName !== undefined && typeName !== 'postgres' && typeName !== 'cockroachdb')) continue
+        const url = db ? entry(db, 'url') : undefined
+        const text = url ? asString(url) : undefined
+        let max: number | undefined
+        try {
+          const q = text === undefined ? undefined : new URL(text).searchParams
+          const v = q?.get('pool_max_conns') ?? q?.get('max_conns')
+          max = v === null || v === undefined ? undefined : Number.parseInt(v, 10)
+        } catch {
+          max = undefined
+        }
+
+        const own = "SAML Jackson's sql engine opens a TypeORM DataSource, a pg Pool whose max is the url's max_conns (pool_max_conns), else pg's default 10"
+        const unread = [engine, type].find((v) => v !== undefined && asString(v) === undefined)
+        const pool = max !== undefined && Number.isFinite(max) && max > 0 ? sourced(max, fromFile(url!.file, url!.line), [fromDefault(own, REF.samlJackson)]) : sourced(10, origin, [fromDefault(own, REF.samlJackson)])
+        add('saml-jackson', m.file, c, unread ? {...pool, via: [...(pool.via ?? []), assumed(`the db ${unread === engine ? 'engine' : 'type'} given at ${m.file}:${unread.line} is not read; the sql/postgres default is taken`)]} : pool, serverOf(ctx, url))
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue
