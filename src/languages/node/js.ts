@@ -3941,6 +3941,8 @@ function nestLoads(program: Program, text: string, file: string): NestLoad[] {
 }
 
 let loading: Promise<typeof import('oxc-parser')> | undefined
+/** oxc-parser once parseJs has loaded it, for readers that run after the parse (valueReferenceLines). */
+let loaded: typeof import('oxc-parser') | undefined
 
 /** How oxc reads a file of this name: TS or JS (JSX allowed in .js, as bundlers do), ES module or CommonJS. */
 function optionsFor(file: string): ParserOptions {
@@ -4091,6 +4093,105 @@ function elidedImports(program: Program, text: string): ElidedImport[] {
 }
 
 /**
+ * The modules a file loads, with what it takes: another's default export (`import D from`, `import {default as D} from`,
+ * `export {default} from`): `default`; the whole module object, whose `default` it may read (`import * as ns`, `export *
+ * as ns from`, `import()`, `require()`): `whole`; else `named` (`import {x} from`, `export * from`, `import 'x'`). Literal
+ * specifiers only. Undefined when oxc is not loaded yet or the file does not parse.
+ */
+export function moduleLoads(file: string, text: string): {how: 'default' | 'named' | 'whole'; spec: string}[] | undefined {
+  if (!loaded) return undefined
+  const options = optionsFor(file)
+  let result = loaded.parseSync(file, text, options)
+  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
+  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const out: {how: 'default' | 'named' | 'whole'; spec: string}[] = []
+  for (const i of result.module.staticImports) {
+    if (i.entries.length === 0) out.push({how: 'named', spec: i.moduleRequest.value})
+    for (const e of i.entries) {
+      if (e.importName.kind === 'Default' || (e.importName.kind === 'Name' && e.importName.name === 'default')) out.push({how: 'default', spec: i.moduleRequest.value})
+      else if (e.importName.kind === 'NamespaceObject') out.push({how: 'whole', spec: i.moduleRequest.value})
+      else out.push({how: 'named', spec: i.moduleRequest.value})
+    }
+  }
+  for (const x of result.module.staticExports) {
+    for (const e of x.entries) {
+      if (!e.moduleRequest) continue
+      if (e.importName.kind === 'Name' && e.importName.name === 'default') out.push({how: 'default', spec: e.moduleRequest.value})
+      else if (e.importName.kind === 'All') out.push({how: 'whole', spec: e.moduleRequest.value})
+      else out.push({how: 'named', spec: e.moduleRequest.value})
+    }
+  }
+  for (const spec of [...dynamicSpecs(result, text), ...requireSpecs(result.program as unknown as N)]) out.push({how: 'whole', spec})
+  return out
+}
+
+/** The literal specifiers of a tree's `require()` calls. */
+function requireSpecs(program: N): string[] {
+  const specs: string[] = []
+  const stack: N[] = [program]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require') {
+      const spec = requireSpec(n.arguments[0] as N | undefined)
+      if (spec !== undefined) specs.push(spec)
+    }
+
+    append(stack, children(n))
+  }
+
+  return specs
+}
+
+type Decorated = {decorators?: unknown[]; params?: Decorated[]; parameter?: Decorated; value?: Decorated}
+const hasDecorators = (n: Decorated | null | undefined): boolean => (n?.decorators?.length ?? 0) > 0
+/** A class with a decorator on it, a member or a parameter (the tree's, not an `@` in a comment or a string). */
+function decoratedClass(n: N & {type: 'ClassDeclaration' | 'ClassExpression'}): boolean {
+  if (hasDecorators(n as Decorated)) return true
+  return n.body.body.some((m) => {
+    const member = m as unknown as Decorated
+    return hasDecorators(member) || (member.value?.params ?? []).some((p) => hasDecorators(p) || hasDecorators(p.parameter))
+  })
+}
+
+/**
+ * The lines of `text` where `name` is read as a value: an identifier in an expression, `new`, `extends`, JSX, a
+ * decorator, a member of a namespace (`ns.Db`); not a type (`db: Db`, `implements Db`, `Promise<Db>`, `typeof Db` in a
+ * type, an interface or a `declare`), an import, a key (`{Db: 1}`) or a comment or string. The walk is elidedImports's (what the compiler
+ * keeps); a decorated class's member types count, as emitDecoratorMetadata writes them as values. Undefined when oxc is
+ * not loaded yet or the file does not parse: the caller keeps its own reading.
+ */
+export function valueReferenceLines(file: string, text: string, name: string): Set<number> | undefined {
+  if (!loaded) return undefined
+  const options = optionsFor(file)
+  let result = loaded.parseSync(file, text, options)
+  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
+  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const lineOf = lineIndex(text)
+  const lines = new Set<number>()
+  const walk = (n: N, types: boolean): void => {
+    if (n.type === 'ImportDeclaration') return
+    if ((n as {declare?: boolean}).declare === true) return
+    if (!types && n.type.startsWith('TS') && !RUNTIME_TS.has(n.type)) return
+    if ((n.type === 'ExportNamedDeclaration' || n.type === 'ExportSpecifier') && n.exportKind === 'type') return
+    if ((n.type === 'Identifier' || n.type === 'JSXIdentifier') && n.name === name) lines.add(lineOf(n.start))
+    const withTypes = types || ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && decoratedClass(n))
+    for (const key in n) {
+      if (!withTypes && TYPE_KEYS.has(key)) continue
+      if (key === 'parent') continue
+      // `{Db: 1}`, `class {Db = 1}`: a name written as a key. `ns.Db` stays a use: a module's namespace object holds the class.
+      if (key === 'key' && (n.type === 'Property' || n.type === 'PropertyDefinition' || n.type === 'MethodDefinition') && !n.computed && !(n.type === 'Property' && n.shorthand)) continue
+      const value = (n as unknown as Record<string, unknown>)[key]
+      if (Array.isArray(value)) {
+        for (const v of value) if (v && typeof v === 'object' && typeof (v as N).type === 'string') walk(v as N, withTypes)
+      } else if (value && typeof value === 'object' && typeof (value as N).type === 'string') walk(value as N, withTypes)
+    }
+  }
+
+  walk(result.program as unknown as N, false)
+  return lines
+}
+
+/**
  * The modules a parsed file loads, as its compiled code does: the specifiers of the import declarations its compiler
  * removes (elidedImports) are left out, one per declaration (another import or require() of the same module stays).
  */
@@ -4137,6 +4238,7 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
   // WebAssembly build compiled as it loads, before the flag, may be recompiled in the background (liftoff.ts).
   loading ??= import('oxc-parser').then((oxc) => {
     liftoffOnly()
+    loaded = oxc
     return oxc
   })
   if (bracketDepth(text, 'js') > MAX_NESTING) {

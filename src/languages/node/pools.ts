@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedAfterUse, closedImports, migrateOnly, frameworkMayCall, nextConfigClosed, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedAfterUse, closedImports, migrateOnly, frameworkMayCall, nextConfigClosed, outsideProcess, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -554,13 +554,19 @@ function uncalledHere(files: FileReader, fn: JsFunctionSites, uses: readonly {fi
  * inside its body, are reached only through its name: nothing makes an instance. Else every such file is a program of
  * its own, which this process does not load.
  */
-function unmadeHere(files: FileReader, cls: JsFunctionSites, uses: readonly {file: string; line: number}[]): string | undefined {
+function unmadeHere(files: FileReader, cls: JsFunctionSites, all: readonly {file: string; line: number}[], modules: readonly JsModule[]): string | undefined {
   const made = `it is made by each instance of ${cls.name.slice(4)} (${cls.file}:${cls.line})`
+  // Uses in workspace packages this process cannot load (unreached.ts outsideProcess): theirs, said.
+  const loaded = modules.map((m) => m.file)
+  const apart = all.filter((u) => outsideProcess(files, loaded, u.file))
+  const uses = all.filter((u) => !apart.includes(u))
+  const others = apart.length > 0 ? `; it is named only in workspace packages this process does not load or depend on (${apart.map((u) => `${u.file}:${u.line}`).join(', ')}), whose instances are theirs` : ''
+  if (uses.length === 0 && apart.length > 0) return `${made}, and the class is named outside its own body only in workspace packages this process does not load or depend on (${apart.map((u) => `${u.file}:${u.line}`).join(', ')}), whose instances are theirs: nothing makes one here, it opens no connection`
   if (uses.length === 0) return `${made}, and no code of the app names that class outside its own body (it is only declared, imported or re-exported; tests aside), so nothing makes one: it opens no connection`
   const programs = uses.map((u) => programEntry(files, u.file))
   if (programs.some((p) => p === undefined)) return undefined
   const at = uses.map((u, i) => `${u.file}:${u.line} (${programs[i]})`)
-  return `${made}, and only code this process does not load names the class, each a program of its own: ${at.join('; ')}; that pool is theirs`
+  return `${made}, and only code this process does not load names the class, each a program of its own: ${at.join('; ')}${others}; that pool is theirs`
 }
 
 /** LoopBack's DataSource class: LoopBack 4's `juggler.DataSource` (@loopback/repository), loopback-datasource-juggler's for LoopBack 3. */
@@ -1195,7 +1201,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     // Instances made only inside the class's own body (its static factory, walked without a caller) are no maker either.
     const ownOnly = (w: JsFunctionSites): boolean => !view.truncated(w) && view.sites(w).every((x) => x.file === w.file && x.line > w.line && x.line <= w.endLine!)
     const classUses = c.within?.name.startsWith('new ') && !c.within.decorated && c.within.endLine !== undefined && (view.count(c.within) === 0 ? !c.site : ownOnly(c.within)) ? usesOf(ctx.files, {endLine: c.within.endLine, file: c.within.file, line: c.within.line, name: c.within.name.slice(4)}) : 'unsure'
-    const unmade = classUses === 'unsure' || classUses.some((u) => modules.some((m) => m.file === u.file)) ? undefined : unmadeHere(ctx.files, c.within!, classUses)
+    const unmade = classUses === 'unsure' || classUses.some((u) => modules.some((m) => m.file === u.file)) ? undefined : unmadeHere(ctx.files, c.within!, classUses, modules)
     if (unmade) {
       libs.add(lib)
       diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unmade}`, processType: ctx.processType, severity: 'info'})

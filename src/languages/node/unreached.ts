@@ -15,7 +15,9 @@ import {builtinModules} from 'node:module'
 import {posix} from 'node:path'
 import {lockedDependencies} from './package-json.js'
 
-import {filesUnder, searchedText} from '../../model/files.js'
+import {filesUnder, searchedText, withinDir} from '../../model/files.js'
+import {moduleLoads, valueReferenceLines} from './js.js'
+import {dependencyNames, findWorkspaces, readPkg} from './workspaces.js'
 import {CODE, NOT_LOADED, TEST_CODE} from './project.js'
 
 /** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
@@ -199,19 +201,19 @@ export function closedImports(ctx: AnalyzerContext, project: NodeProject, module
 /** Component files with a script of their own: Astro, Svelte, Vue, MDX. */
 const COMPONENT = /\.(?:astro|svelte|vue|mdx)$/
 
-const rootCodeCache = new WeakMap<object, {code: string[]; fromRoot: (path: string) => string; truncated: boolean}>()
+const rootCodeCache = new WeakMap<object, {code: string[]; fromRoot: (path: string) => string; toReader: (path: string) => string; truncated: boolean}>()
 
 /**
  * The whole app's code, from its root (a process run in a workspace folder reads through a reader within it), each path
  * as the reader names it, with fromRoot to name it as from the root, as module files are named. Components whose script
  * runs on the server too (an Astro page's frontmatter, a Svelte or Vue component's script) are code here.
  */
-function rootCode(files: FileReader): {code: string[]; fromRoot: (path: string) => string; truncated: boolean} {
+function rootCode(files: FileReader): {code: string[]; fromRoot: (path: string) => string; toReader: (path: string) => string; truncated: boolean} {
   let all = rootCodeCache.get(files)
   if (!all) {
     const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
     const found = filesUnder(files, up, (p) => (CODE.test(p) || COMPONENT.test(p)) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
-    rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), truncated: found.truncated}))
+    rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), toReader: (p) => (up ? `${up}/${p}` : p), truncated: found.truncated}))
   }
 
   return all
@@ -271,6 +273,8 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
   // and CommonJS's `const {fn} = require('…')`, `module.exports = {fn}`, `exports.fn = fn`.
   const moving = /^\s*(?:import\b|export\s*(?:type\s*)?\{[^}]*\}(?:\s*from\b|\s*;?\s*$)|export\s+\*|export\s+default\s+[\w$]+\s*;?\s*$|(?:const|let|var)\s*\{[^}]*\}\s*=\s*require\(|(?:module\.)?exports(?:\.[\w$]+)?\s*=\s*(?:\{[^}]*\}|[\w$]+)\s*;?\s*$)/
   const uses: {file: string; line: number}[] = []
+  // `export default Db` beside `export class Db`: the importers of the file's default export, found after the search.
+  let defaultOut = false
   for (const at of all.code) {
     const p = all.fromRoot(at)
     if (TEST_CODE.test(p)) continue
@@ -279,6 +283,9 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
     if (typeof text === 'object') return 'unsure'
     if (text === undefined || !word.test(text)) continue
     const lines = text.split('\n')
+    // The lines that read the name as a value, from the file's tree: a type annotation, `implements`, a generic argument,
+    // a comment or a string naming it is not a use (undefined: the file's text is read as before).
+    let values: Set<number> | undefined | null = null
     for (let i = 0; i < lines.length; i++) {
       if (!word.test(lines[i])) continue
       if (p === fn.file && i + 1 === fn.line) {
@@ -291,15 +298,118 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
       if (p === fn.file && fn.endLine !== undefined && i + 1 > fn.line && i + 1 <= fn.endLine) continue
       if (moving.test(lines[i])) {
         // A class passed on under another name (`export {Db as Database}`, `export default Db`): that name's uses are not searched.
+        // The class's own file giving it out as its default too (`export default Db;`): whoever imports that default is looked for below.
+        if (fn.endLine !== undefined && p === fn.file && new RegExp(String.raw`^\s*export\s+default\s+${fn.name.replaceAll('$', String.raw`\$`)}\s*;?\s*$`).test(lines[i])) {
+          defaultOut = true
+          continue
+        }
         if (fn.endLine !== undefined && (new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}\s+as\s`).test(lines[i]) || /^\s*export\s+default\b/.test(lines[i]))) return 'unsure'
         continue
       }
+      if (values === null) values = valueReferenceLines(at, text, fn.name)
+      if (values && !values.has(i + 1)) continue
+      // Another workspace package that cannot load the class's file names a class of its own (bsync's and pds's `Database`).
+      if (elsewhere(files, all, fn.file, p, at, text)) break
       uses.push({file: p, line: i + 1})
       break
     }
   }
 
-  return uses
+  return defaultOut && defaultImported(files, all, fn.file) ? 'unsure' : uses
+}
+
+/** The folder of the workspace package holding `path` (its nearest package.json, from the app root), '' the root's or none. */
+function packageDir(files: FileReader, all: ReturnType<typeof rootCode>, path: string): string {
+  for (let dir = posix.dirname(path); dir !== '.' && dir !== ''; dir = posix.dirname(dir)) if (files.exists(all.toReader(`${dir}/package.json`))) return dir
+  return ''
+}
+
+/**
+ * Whether `file` (from the app root) is in a workspace package that the process whose modules are `loaded` cannot load:
+ * no loaded module is in it, and it is not among the packages the loaded modules' packages (and the root's) depend on,
+ * directly or through other workspace packages (a dev environment that depends on the service, not the other way round).
+ * False when the app has no workspaces, or a loaded module is in a folder that is no workspace package.
+ */
+export function outsideProcess(files: FileReader, loaded: readonly string[], file: string): boolean {
+  const all = rootCode(files)
+  const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
+  const ws = findWorkspaces(up ? withinDir(files, up) : files, '')
+  if (!ws) return false
+  const dir = packageDir(files, all, file)
+  const target = ws.packages.find((p) => p.dir === dir)?.name
+  if (target === undefined) return false
+  const byName = new Map(ws.packages.filter((p) => p.name !== undefined).map((p) => [p.name!, p]))
+  const dirs = new Set(loaded.map((f) => packageDir(files, all, f)))
+  if (dirs.has(dir)) return false
+  const queue: string[] = []
+  for (const d of dirs) {
+    const pkg = d === '' ? readPkg(up ? withinDir(files, up) : files, '') : ws.packages.find((p) => p.dir === d)
+    if (!pkg) return false
+    queue.push(...dependencyNames(pkg))
+  }
+  const seen = new Set<string>()
+  while (queue.length > 0) {
+    const name = queue.pop()!
+    if (seen.has(name)) continue
+    seen.add(name)
+    const pkg = byName.get(name)
+    if (pkg) queue.push(...dependencyNames(pkg))
+  }
+
+  return !seen.has(target)
+}
+
+/**
+ * Whether code file `p` (read as `at`, its text `text`) is in another workspace package than `file`, one that cannot load
+ * it: its package.json names the other package in none of its dependencies, its code names that package nowhere (a path
+ * alias, an undeclared import), and none of its relative imports leaves its own folder. Its name for a class is then its own.
+ */
+function elsewhere(files: FileReader, all: ReturnType<typeof rootCode>, file: string, p: string, at: string, text: string): boolean {
+  const mine = packageDir(files, all, file)
+  const theirs = packageDir(files, all, p)
+  if (mine === '' || theirs === '' || mine === theirs || mine.startsWith(`${theirs}/`) || theirs.startsWith(`${mine}/`)) return false
+  let name: unknown
+  let deps: Record<string, unknown>
+  try {
+    name = (JSON.parse(files.read(all.toReader(`${mine}/package.json`))?.text ?? '{}') as {name?: unknown}).name
+    const pkg = JSON.parse(files.read(all.toReader(`${theirs}/package.json`))?.text ?? '{}') as Record<string, Record<string, unknown> | undefined>
+    deps = {...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies}
+  } catch {
+    return false
+  }
+
+  if (typeof name !== 'string' || name === '' || Object.hasOwn(deps, name) || text.includes(name)) return false
+  const loads = moduleLoads(at, text)
+  if (!loads) return false
+  return loads.every(({spec}) => !spec.startsWith('.') || posix.normalize(posix.join(posix.dirname(p), spec)).startsWith(`${theirs}/`))
+}
+
+/**
+ * Whether a code file of the app (tests aside) may take `file`'s default export, under a name of its own: an import of its
+ * default or of its whole module (`import * as ns`, `import()`, `require()`) whose specifier names it (a relative path
+ * resolved from the importer; any other, by its last segment). A file that does not parse may.
+ */
+function defaultImported(files: FileReader, all: ReturnType<typeof rootCode>, file: string): boolean {
+  const target = file.replace(/\.[cm]?[jt]sx?$/, '')
+  const stem = posix.basename(target) === 'index' ? posix.basename(posix.dirname(target)) : posix.basename(target)
+  for (const at of all.code) {
+    const p = all.fromRoot(at)
+    if (p === file || TEST_CODE.test(p)) continue
+    const text = searchedText(files, at)
+    if (typeof text === 'object') return true
+    if (text === undefined || !text.includes(stem)) continue
+    const loads = moduleLoads(at, text)?.filter((l) => l.how !== 'named')
+    if (!loads) return true
+    for (const {spec} of loads) {
+      const bare = spec.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/$/, '')
+      if (spec.startsWith('.')) {
+        const path = posix.normalize(posix.join(posix.dirname(p), bare))
+        if (path === target || `${path}/index` === target) return true
+      } else if (posix.basename(bare) === stem) return true
+    }
+  }
+
+  return false
 }
 
 /**

@@ -205,7 +205,7 @@ export function workspaceImport(ws: Workspaces, spec: string): {pkg: Pkg; subpat
 }
 
 /** Names of a package.json's dependencies of every kind (peer and optional included: they are installed beside it). */
-function dependencyNames(pkg: Pkg): string[] {
+export function dependencyNames(pkg: Pkg): string[] {
   try {
     const data: unknown = JSON.parse(pkg.text)
     if (!isObject(data)) return []
