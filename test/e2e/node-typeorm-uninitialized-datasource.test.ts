@@ -119,3 +119,45 @@ describe('two TypeORM DataSources, one initialize()d by the app', () => {
     expect(r.type('web').connectionsPerDyno).toBe(14)
   })
 })
+
+/**
+ * The app's DataSource held in a class's static field and initialized through it (Giveth/impact-graph src/orm.ts:
+ * `static async initialize() { if (!AppDataSource.datasource) { AppDataSource.datasource = new DataSource({…});
+ * await AppDataSource.datasource.initialize() } }`, called as `AppDataSource.initialize()`), beside the TypeORM CLI's
+ * `export const cliDataSource = new DataSource(options)` that the app also loads. The static field's initialize() traces
+ * to the construction assigned to it (JsCall.assignedTo); the class's own static initialize() is no DataSource's.
+ * Before: the receiver of `AppDataSource.datasource.initialize()` was not traced, so both were counted (6 + 4 = 10).
+ */
+const statics = {
+  Procfile: 'web: node src/main.ts\n',
+  'package.json': JSON.stringify({dependencies: {pg: '^8.13.0', typeorm: '^0.3.20'}, type: 'module'}, null, 2),
+  'src/ormconfig.ts': ["import {DataSource} from 'typeorm'", '', "export const cliDataSource = new DataSource({type: 'postgres', url: process.env.DATABASE_URL, poolSize: 4})", ''].join('\n'),
+  'src/orm.ts': [
+    "import {DataSource} from 'typeorm'",
+    "import {cliDataSource} from './ormconfig.ts'",
+    '',
+    'export class AppDataSource {',
+    '  private static datasource: DataSource',
+    '',
+    '  static async initialize() {',
+    '    if (!AppDataSource.datasource) {',
+    "      AppDataSource.datasource = new DataSource({type: 'postgres', url: process.env.DATABASE_URL, poolSize: 6})",
+    '      await AppDataSource.datasource.initialize()',
+    '    }',
+    '  }',
+    '}',
+    '',
+    'export const migrations = cliDataSource.migrations',
+    '',
+  ].join('\n'),
+  'src/main.ts': ["import http from 'node:http'", "import {AppDataSource} from './orm.ts'", '', 'await AppDataSource.initialize()', 'http.createServer((_req, res) => res.end()).listen(process.env.PORT)', ''].join('\n'),
+}
+
+describe('the app DataSource in a static class field', () => {
+  it("counts it (6), not the CLI's DataSource beside it", () => {
+    const r = json(app(statics))
+    expect(r.exit).toBe(0)
+    expect(r.type('web').connectionsPerDyno).toBe(6)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'src/ormconfig.ts', line: 3, message: expect.stringContaining('src/orm.ts:9 is the one that opens a pool'), severity: 'info'}))
+  })
+})

@@ -53,6 +53,8 @@ export interface JsCall {
   within?: JsFunctionSites
   /** A tagged template (`sql\`SELECT 1\``) whose tag is a client's export (TAGGED_CLIENTS), not a call written with parentheses. */
   tagged?: boolean
+  /** `Holder.field = new DataSource(…)`: the member the call's result is assigned to, as written (a class's static field). */
+  assignedTo?: string
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
   /** The singleton's guard (file:line of its `if`): calls under one guard are one pool; under two guards (two singletons), two. */
@@ -768,6 +770,8 @@ class JsEvaluator {
   private readonly hoisted = new Map<N, {made: KnownValue; sites: JsFunctionSites}>()
   /** The module's function declarations, made beforehand (hoist), whose place at the top level is not reached yet. */
   private readonly belowTop = new WeakSet<object>()
+  /** Calls whose result is assigned to a member (`A.b = new X()`), by the call's offset: JsCall.assignedTo. */
+  private readonly assignedAt = new Map<number, string>()
   /** Names the module's top-level statements declare (`const`, `let`, `var`, `class`, `function`, exported or not). */
   private readonly topNames = new Set<string>()
   /** Whether the module's top level has been read (program). */
@@ -1497,6 +1501,8 @@ class JsEvaluator {
     const fn = this.within.at(-1)
     // One copy of the call, its fields set in turn (as spreads would place them), not a copy per field (issue #19).
     const placed: JsCall = {...call}
+    const assigned = call.start === undefined ? undefined : this.assignedAt.get(call.start)
+    if (assigned !== undefined) placed.assignedTo = assigned
     if (this.functionDepth > 0) placed.inFunction = true
     if (fn) placed.within = fn
     if (this.lazyDepth > 0) {
@@ -2044,6 +2050,12 @@ class JsEvaluator {
       }
 
       case 'AssignmentExpression': {
+        const right = unwrap(node.right as N)
+        const made = right.type === 'AwaitExpression' ? unwrap(right.argument as N) : right
+        if (node.operator === '=' && node.left.type === 'MemberExpression' && (made.type === 'NewExpression' || made.type === 'CallExpression')) {
+          const holder = this.dotted(unwrap(node.left as N))
+          if (holder !== undefined) this.assignedAt.set(made.start, holder)
+        }
         const v = this.expr(node.right)
         if (node.operator !== '=') return this.unknown(node, undefined, v)
         const target = node.left as N

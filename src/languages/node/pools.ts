@@ -1279,10 +1279,32 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const initializes = (): boolean => initCalls().length > 0
   // The DataSources the app's initialize() calls name, as `file:line` of their `new DataSource(…)`; undefined when one of
   // those calls is on a value conncalc cannot trace to its construction (`new DataSource(o).initialize()`, a parameter).
+  // A DataSource held in a class's static field (`AppDataSource.datasource = new DataSource(…)`, then
+  // `AppDataSource.datasource.initialize()`): the construction assigned to that member in the same module (Giveth/impact-graph).
+  const DATASOURCE = /^typeorm(\.default)?\.DataSource$/
+  const heldIn = (m: JsModule, holder: string): string | undefined => {
+    const made = (built.get(m) ?? m.calls).filter((x) => x.isNew && DATASOURCE.test(x.callee) && x.assignedTo === holder)
+    return made.length === 1 ? `${m.file}:${made[0].line}` : undefined
+  }
   const initialized = (): Set<string> | undefined => {
-    const calls = initCalls()
-    if (calls.length === 0 || !calls.every((c) => isCall(c.receiver) && /^typeorm(\.default)?\.DataSource$/.test(c.receiver.value.callee))) return undefined
-    return new Set(calls.map((c) => `${c.receiver!.file}:${c.receiver!.line}`))
+    const traced: string[] = []
+    for (const m of modules) {
+      for (const c of (built.get(m) ?? m.calls).filter((x) => /\.initialize$/.test(x.callee) && !foreign(m, x.callee))) {
+        // The app's own class's static `initialize()` (`AppDataSource.initialize()`): its body's calls are read where it is written.
+        if (classKey(c.receiver) !== undefined) continue
+        if (isCall(c.receiver) && DATASOURCE.test(c.receiver.value.callee)) {
+          traced.push(`${c.receiver.file}:${c.receiver.line}`)
+          continue
+        }
+
+        const held = /^[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*(?=\.initialize$)/.exec(c.callee)
+        const at = held && !c.receiver ? heldIn(m, held[0]) : undefined
+        if (at === undefined) return undefined
+        traced.push(at)
+      }
+    }
+
+    return traced.length === 0 ? undefined : new Set(traced)
   }
   let singleton = false
   const transient: PoolEntry[] = []
