@@ -7,7 +7,9 @@
  * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20); and
  * encode/databases' `Database(url)` on PostgreSQL (an asyncpg pool, min_size/max_size from the URL or its options), and
  * Tortoise ORM's connections (`Tortoise.init`, `register_tortoise`, `RegisterTortoise`:
- * `db_url` or `config={"connections": …}`), each an asyncpg/psycopg pool of `maxsize` (5).
+ * `db_url` or `config={"connections": …}`), each an asyncpg/psycopg pool of `maxsize` (5); and Quart-DB's
+ * `QuartDB(app, url=…, backend_options={…})` (an asyncpg pool, or psycopg_pool's on a `postgresql+psycopg://` URL, made
+ * in before_serving with the backend options as its keyword arguments).
  * Each is counted once per process where the app makes it, like a SQLAlchemy engine.
  */
 import type {EvalValue, PyCall, PyModule} from './values.js'
@@ -32,9 +34,19 @@ interface Driver {
   maxIsMin?: boolean
   /** The URL's query may set min and max by the same names, which the keyword arguments override (encode/databases). */
   urlOptions?: boolean
+  /** min and max are entries of this keyword argument's dict, not keyword arguments of the call (Quart-DB's backend_options). */
+  optionsKwarg?: string
+  /** Which URL schemes are this driver's (the URL read, when it is): another scheme is another backend (Quart-DB). */
+  schemes?: RegExp
 }
 
 const DATABASES_POSTGRES = 'https://github.com/encode/databases/blob/62602c6c7be079e64f8e5fd4b76aa6a35c406b32/databases/backends/postgres.py'
+// quart_db/extension.py: QuartDB(app=None, *, url=None, …, backend_options=None); the URL is `url` or the app's
+// QUART_DB_DATABASE_URL; _create_backend picks backends/asyncpg.py for postgresql:// and postgres:// (postgresql+psycopg:
+// backends/psycopg.py, sqlite: aiosqlite). Backend.connect (run in before_serving) is
+// `asyncpg.create_pool(dsn=url, init=…, **options)`, or psycopg_pool's `AsyncConnectionPool(url, kwargs=…, **options)`.
+const QUART_DB = 'https://github.com/pgjones/quart-db/blob/main/src/quart_db/backends/asyncpg.py'
+const QUART_DB_PSYCOPG = 'https://github.com/pgjones/quart-db/blob/main/src/quart_db/backends/psycopg.py'
 
 const DRIVERS: Driver[] = [
   // asyncpg/pool.py: `def create_pool(dsn=None, *, min_size=10, max_size=10, …)`; the pool opens min_size connections when it starts.
@@ -50,13 +62,15 @@ const DRIVERS: Driver[] = [
   // `asyncpg.create_pool(url, **kwargs)` on connect(): min_size/max_size from the URL's query, the options over them
   // (databases/backends/postgres.py _get_connection_kwargs), else asyncpg's 10 and 10.
   {callee: /^databases\.(core\.)?Database$/, max: {default: 10, kwarg: 'max_size'}, min: {default: 10, kwarg: 'min_size'}, name: 'databases (asyncpg)', ref: DATABASES_POSTGRES, urlOptions: true},
+  {callee: /^quart_db(\.extension)?\.QuartDB$/, max: {default: 10, kwarg: 'max_size'}, min: {default: 10, kwarg: 'min_size'}, name: 'Quart-DB (asyncpg)', optionsKwarg: 'backend_options', ref: QUART_DB, schemes: /^postgres(ql)?(\+asyncpg)?:\/\//i},
+  {callee: /^quart_db(\.extension)?\.QuartDB$/, max: {kwarg: 'max_size'}, maxIsMin: true, min: {default: 4, kwarg: 'min_size'}, name: 'Quart-DB (psycopg)', optionsKwarg: 'backend_options', ref: QUART_DB_PSYCOPG, schemes: /^postgres(ql)?\+psycopg:\/\//i},
   // playhouse/pool.py: `PooledDatabase.__init__(self, database, max_connections=20, stale_timeout=None, timeout=None, **kwargs)`.
   {callee: /^playhouse\.(pool|postgres_ext)\.PooledPostgresql(Ext)?Database$/, max: {default: 20, kwarg: 'max_connections'}, name: 'peewee pool', ref: 'https://github.com/coleifer/peewee/blob/master/playhouse/pool.py'},
 ]
 
-function setting(c: PyCall, spec: {arg?: number; kwarg: string}): EvalValue | undefined {
+function setting(c: PyCall, spec: {arg?: number; kwarg: string}, optionsKwarg?: string): EvalValue | undefined {
   // A parameter of the app's own function (`def make_pool(dsn, size=10): asyncpg.create_pool(dsn, max_size=size)`) is read at its callers.
-  const v = boundArgument(c, spec.kwarg, spec.arg)
+  const v = optionsKwarg ? entry(boundArgument(c, optionsKwarg), spec.kwarg) : boundArgument(c, spec.kwarg, spec.arg)
   // `max_size=None` is psycopg_pool's own default: as if not written.
   return v?.kind === 'known' && v.value === null ? undefined : v
 }
@@ -70,7 +84,7 @@ function urlOption(c: PyCall, file: string, driver: Driver, key: string): Source
 }
 
 function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; default?: number; kwarg: string}, diagnostics: Diagnostic[]): Sourced<number> | undefined {
-  const v = setting(c, spec)
+  const v = setting(c, spec, driver.optionsKwarg)
   const fromUrl = !v && driver.urlOptions ? urlOption(c, file, driver, spec.kwarg) : undefined
   if (fromUrl) return fromUrl
   const got = v ? pyCandidate(v, `${driver.name} ${spec.kwarg}`) : {diagnostics: []}
@@ -183,18 +197,23 @@ export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string
         continue
       }
 
-      const driver = DRIVERS.find((d) => d.callee.test(c.callee))
-      if (!driver) continue
+      const drivers = DRIVERS.filter((d) => d.callee.test(c.callee))
+      if (drivers.length === 0) continue
       // A factory the app calls at import from several places makes a pool at each of them.
-      for (const {call, suffix, via} of eachBuilt(c, driver.ref)) {
-        const url = call.args[0] ?? call.kwargs.dsn ?? call.kwargs.conninfo ?? call.kwargs.database ?? call.kwargs.url
+      for (const {call, suffix, via} of eachBuilt(c, drivers[0].ref)) {
+        // Quart-DB's first argument is the app: its URL is `url=` only (else the app's QUART_DB_DATABASE_URL, not read).
+        const url = drivers[0].optionsKwarg ? call.kwargs.url : (call.args[0] ?? call.kwargs.dsn ?? call.kwargs.conninfo ?? call.kwargs.database ?? call.kwargs.url)
         if (asString(url)?.startsWith('sqlite')) continue
+        // A driver whose backend follows the URL's scheme: the one whose schemes it matches, the first when the URL is not read.
+        const text = asString(url)
+        const driver = text !== undefined && /^[a-z][\w+.-]*:\/\//i.test(text) ? drivers.find((d) => !d.schemes || d.schemes.test(text)) : drivers[0]
+        if (!driver) continue
         // encode/databases picks its backend by the URL's scheme: only postgresql:// (and postgres://, +asyncpg) is asyncpg's.
         if (driver.urlOptions && /^[a-z][\w+.-]*:\/\//i.test(asString(url) ?? '') && !/^postgres(ql)?(\+asyncpg)?:\/\//i.test(asString(url) ?? '')) continue
         const min = driver.min ? read(call, m.file, driver, driver.min, diagnostics) : undefined
         let max = read(call, m.file, driver, driver.max, diagnostics)
         // max_size=None makes it min_size; a max_size written but unreadable is not None (read() said so).
-        const written = setting(call, driver.max) !== undefined
+        const written = setting(call, driver.max, driver.optionsKwarg) !== undefined
         if (!max && driver.maxIsMin && min && !written) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
         if (!max) {
           if (!written) diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
