@@ -313,3 +313,68 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
   const source = pools.size === 1 && !first.shipped ? fromFile(first.path, first.line) : fromDefault(`PHP-FPM in ${image.dockerfile}'s image: ${[...pools].map(([n, p]) => `[${n}] ${p.raw}`).join(' + ')} workers (pm.max_children)`, FPM_DOCS)
   return {diagnostics, value: sourced(total, source, via)}
 }
+
+// The dyno's home, where the built app is (Heroku: "/app"; Scalingo's containers the same): an absolute config path under it is the app's file.
+const DYNO_HOME = '/app'
+const HEROKU_PHP_BOOT = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/heroku-php-nginx'
+
+/**
+ * A php-fpm binary run directly on a buildpack dyno (a start script's `.php/usr/sbin/php-fpm8.3 --fpm-config
+ * /app/sabredav/php-fpm.conf --nodaemonize`), not through heroku-php-nginx/apache2 or Scalingo's bin/run: no boot script
+ * autotunes it, so its workers are its config's pm.max_children, summed over the pools ([global] is none). The config is
+ * `-y FILE` (a path under /app is the app's file, relative ones the command's folder's); without one, or when it cannot
+ * be read (an `include` is not followed), php-src's default pool www.conf (pm.max_children = 5) is assumed, said.
+ * Undefined when the command is not a php-fpm binary, or runs in a container image (imageFpmChildren).
+ */
+export function buildpackFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} | undefined {
+  if (ctx.image || !/^php-fpm(\d+(\.\d+)?)?$/.test(programName(ctx.command.argv[0]))) return undefined
+  const opts = options(ctx.command.argv)
+  const at = {file: ctx.origin?.file ?? 'Procfile', line: ctx.origin?.line ?? 1}
+  const guess = (why: string, file = at.file, line = at.line): {diagnostics: Diagnostic[]; value: Sourced<number>} => ({
+    diagnostics: [{code: 'unknown-config-value', file, fix: `give the workers: --assume ${ctx.processType}=PROCESSES:1:1`, line, message: `${ctx.processType}: ${why}; php-fpm's default pool www.conf (pm.max_children = 5) assumed`, processType: ctx.processType, severity: 'warning'}],
+    value: sourced(5, fromDefault("php-fpm's default pool www.conf: pm.max_children = 5", WWW_CONF), [assumed(why), fromDefault('php-fpm run directly is not sized by heroku/php\'s autotune (only its heroku-php-nginx/apache2 boot scripts run it)', HEROKU_PHP_BOOT)]),
+  })
+  if (!opts.conf) return guess(`${programName(ctx.command.argv[0])} is run without -y/--fpm-config: its compiled-in php-fpm.conf is the build's, which conncalc cannot read`)
+  const path = opts.conf.startsWith(`${DYNO_HOME}/`) ? opts.conf.slice(DYNO_HOME.length + 1) : opts.conf.startsWith('/') ? undefined : opts.conf
+  const file = path === undefined ? undefined : ctx.files.read(path)
+  if (!file) return guess(`\`--fpm-config ${opts.conf}\` names ${path === undefined ? 'a file outside the app' : 'a file that is not in the app'}`)
+  const pools = new Map<string, {line: number; raw: string}>()
+  let pool: string | undefined
+  const includes: number[] = []
+  for (const [i, raw] of file.text.split('\n').entries()) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue
+    const section = /^\[([^\]]+)\]/.exec(line)?.[1]
+    if (section !== undefined) {
+      pool = section.trim().toLowerCase() === 'global' ? undefined : section.trim().toLowerCase()
+      continue
+    }
+
+    const kv = /^([\w.[\]-]+)\s*=\s*(.*)$/.exec(line)
+    if (kv?.[1] === 'include') includes.push(i + 1)
+    else if (kv?.[1] === 'pm.max_children' && pool !== undefined) pools.set(pool, {line: i + 1, raw: kv[2].replace(/\s+;.*$/, '').trim().replace(/^"(.*)"$/, '$1')})
+  }
+
+  if (includes.length > 0) return guess(`${file.path}:${includes[0]} includes other pool files, which conncalc does not follow here`, file.path, includes[0])
+  if (pools.size === 0) return guess(`${file.path} defines no pool with pm.max_children`, file.path, 1)
+  let total = 0
+  const via: Source[] = []
+  const diagnostics: Diagnostic[] = []
+  for (const [name, p] of pools) {
+    const n = /^\d+$/.test(p.raw) && Number(p.raw) > 0 ? Number(p.raw) : undefined
+    if (n === undefined) {
+      const why = `pm.max_children = ${p.raw} (${file.path}:${p.line}) is not a number conncalc can read`
+      diagnostics.push({code: 'unknown-config-value', file: file.path, fix: `give the workers: --assume ${ctx.processType}=PROCESSES:1:1`, line: p.line, message: `${ctx.processType}: PHP-FPM pool [${name}]: ${why}; 5 assumed`, processType: ctx.processType, severity: 'warning'})
+      total += 5
+      via.push(assumed(`${why}; 5 assumed`))
+      continue
+    }
+
+    total += n
+    if (pools.size > 1) via.push(fromFile(file.path, p.line))
+  }
+
+  const [first] = pools.values()
+  const source = pools.size === 1 ? fromFile(file.path, first.line) : fromDefault(`PHP-FPM's pools in ${file.path}: ${[...pools].map(([n, p]) => `[${n}] ${p.raw}`).join(' + ')} workers (pm.max_children)`, FPM_DOCS)
+  return {diagnostics, value: sourced(total, source, [...via, fromDefault('php-fpm run directly is not sized by heroku/php\'s autotune (only its heroku-php-nginx/apache2 boot scripts run it)', HEROKU_PHP_BOOT)])}
+}

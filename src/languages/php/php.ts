@@ -15,7 +15,7 @@ import {isScalingoPhpFpm, phpWorker} from './php-command.js'
 import {analyzePhpWorker} from './workers.js'
 import {anotherDatabase} from '../common/database-drivers.js'
 import {laravelDatabase} from './laravel-database.js'
-import {imageFpmChildren} from './fpm-pools.js'
+import {buildpackFpmChildren, imageFpmChildren} from './fpm-pools.js'
 import {imagePreforkWorkers, isPhpApache} from './apache-prefork.js'
 import {autotuneChildren, fpmMemoryLimit} from './fpm-memory-limit.js'
 import {roadRunner} from './roadrunner.js'
@@ -126,7 +126,7 @@ export const php: ServerAnalyzer = {
     }
 
     // In a container image no buildpack sizes PHP-FPM: its own pool files do (fpm-pools.ts).
-    const children = imageFpmChildren(ctx) ?? imagePreforkWorkers(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))
+    const children = imageFpmChildren(ctx) ?? imagePreforkWorkers(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : (buildpackFpmChildren(ctx) ?? herokuChildren(ctx)))
     return onLaravelDatabase(ctx, {
       diagnostics: children.diagnostics,
       language: 'php',
