@@ -12,6 +12,7 @@ import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, fromFlag, ty
 import {classicWebConcurrency, type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
+import {buildMoves, buildMovesRead, type BuildMove, withBuildMoves} from '../platform/build-moves.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
@@ -99,7 +100,11 @@ const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS',
  * Turn the app's files into one ProcessModel per Procfile process type. Pure:
  * every file comes through `files`, every variable through `envLayers`.
  */
-export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
+export async function analyzeApp(given: AnalyzeInput): Promise<AppModel> {
+  // A buildpack app is read as its build hooks leave it (`mv src/backend/* ./`: platform/build-moves.ts).
+  const moves = given.container ? [] : buildMoves(given.files)
+  const movedThrough = new Set<BuildMove>()
+  const outer = moves.length === 0 ? given : {...given, files: withBuildMoves(given.files, moves, movedThrough)}
   const input = outer
   const diagnostics: Diagnostic[] = []
   const parsed = input.container ? {diagnostics: [], entries: input.container.entries} : parseProcfile(input.procfile.text, input.procfile.path)
@@ -230,6 +235,7 @@ export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
     processes.push(found.process)
   }
 
+  append(diagnostics, buildMovesRead(movedThrough))
   return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
 }
 

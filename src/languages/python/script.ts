@@ -19,6 +19,7 @@ import {type PyModule, subclassesOf} from './values.js'
 
 const concurrencySubclasses = (modules: PyModule[]): Map<string, string> => subclassesOf(modules, CONCURRENCY)
 import {serverInCode} from './server-in-code.js'
+import {celeryInCode, celeryInCodeAnalysis} from './celery-in-code.js'
 import {entryFiles} from './app-pools.js'
 import {loadsNoDatabase} from './no-database.js'
 import {rqWorkCall, rqWorkerScriptAnalysis} from './rq.js'
@@ -92,6 +93,10 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
       threads: started.threads,
     })
   }
+
+  // `app.worker_main(argv=[…])` on the app's Celery instance: the process is that worker (celery-in-code.ts).
+  const worker = own && !command ? celeryInCode(own, read, file) : undefined
+  if (worker) return celeryInCodeAnalysis(ctx, worker)
 
   // Running one command of a CLI: starts in its other commands, or in helpers only they call, do not run here.
   // The subclasses are found once, not once per call asked about (fossasia/open-event-server: 3.3 M module names read).
