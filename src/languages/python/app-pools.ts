@@ -18,6 +18,7 @@ import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
 import {ddlOnlyEngines, madeInTasksNote, taskOnlyCalls, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
 import {driverPools, isDriverPoolCall} from './driver-pools.js'
+import {mainOnlyCalls} from './main-only.js'
 
 export interface AppPools {
   /** A channel layer with PostgreSQL connections of its own (channels_postgres), from the Django settings. */
@@ -126,8 +127,14 @@ function settingsOrigin(modules: readonly PyModule[]): string | undefined {
   return undefined
 }
 
-/** @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts). */
-export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string): Promise<AppPools> {
+/** Servers that import the app's modules (none of them runs as `__main__`): pools made only as a program are not theirs. */
+const IMPORTING = new Set(['arq', 'celery', 'celery-beat', 'celery-events', 'celery-flower', 'daphne', 'dramatiq', 'granian', 'gunicorn', 'huey', 'hypercorn', 'rq', 'rq-scheduler', 'rq-worker-pool', 'uvicorn', 'uwsgi', 'waitress'])
+
+/**
+ * @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts).
+ * @param main the file Python runs as `__main__` (a script); without it, an importing server's modules are none.
+ */
+export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string, main?: string): Promise<AppPools> {
   const start = entries.length > 0 ? entries : FALLBACK_ENTRIES.filter((f) => ctx.files.exists(f))
   const modules = await project.walk([...start, 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
@@ -187,12 +194,14 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const idle = server ? await idleEngines(ctx, project, modules, server) : new Map<string, TaskOnlyUse>()
   // A Flask app's config as its `config.from_object("app.settings")`, `from_pyfile(…)` calls load it (flask-config.ts).
   const flask = buildsFlaskApp(modules) ? await flaskConfig(project, modules) : undefined
-  const engines0 = enginePools(modules, threads, ctx.files, new Set(idle.keys()), flask)
+  // Made only under `if __name__ == "__main__":` of a module this process imports (main-only.ts): never run here.
+  const asProgram = main !== undefined ? mainOnlyCalls(modules, main) : server !== undefined && IMPORTING.has(server) ? mainOnlyCalls(modules) : new Set<string>()
+  const engines0 = enginePools(modules, threads, ctx.files, new Set([...idle.keys(), ...asProgram]), flask)
   const engines = {...engines0, pools: await ddlOnly(ctx, project, modules, engines0.pools)}
   // Driver pools made in a function only task bodies reach (`await Tortoise.init(...)` in a task's async helper).
   const driverCalls = modules.flatMap((module) => module.calls.filter((call) => call.within !== undefined && isDriverPoolCall(call)).map((call) => ({call, module})))
   const idleDrivers = server && driverCalls.length > 0 ? await taskOnlyCalls({files: ctx.files, modules, resolve: (m, level, from) => project.resolve(m, level, from), server}, driverCalls) : new Map<string, TaskOnlyUse>()
-  const drivers = driverPools(modules, releaseCalls(ctx), new Set(idleDrivers.keys()))
+  const drivers = driverPools(modules, releaseCalls(ctx), new Set([...idleDrivers.keys(), ...asProgram]))
   const notes = server ? [...(idle.size > 0 ? [taskOnlyNote(idle, server)] : []), ...(idleDrivers.size > 0 ? [madeInTasksNote(idleDrivers, server)] : [])] : []
   const pools = [...engines.pools, ...drivers.pools].map((p) => (notes.length > 0 ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), ...notes]}} : p))
   if (django && pools.length === 0) {

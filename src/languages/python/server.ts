@@ -56,6 +56,8 @@ export interface PythonServerInput {
   loopSource?: Source
   /** The threads are greenlets (gevent/eventlet): a pool smaller than them is the intended bound. */
   greenlets?: boolean
+  /** The file Python runs as `__main__` (`python run.py`): its `if __name__ == "__main__":` block runs, other modules' do not. */
+  main?: string
 }
 
 /**
@@ -88,7 +90,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     ? sourced(1, assumed(`${input.server} starts a ${perRequest.unit ?? 'thread'} for every request with no limit (${perRequest.ref}); 1 counted until a pool bounds them or --assume says more`), [perRequest.because.source, ...(perRequest.because.via ?? [])])
     : sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
   const threads0 = input.threads === 'event-loop' || perRequest ? placeholder : (input.threads as Sourced<number>)
-  const found = await appPools(ctx, input.project, input.entries, threads0, input.server)
+  const found = await appPools(ctx, input.project, input.entries, threads0, input.server, input.main)
   if (found.noPostgres) {
     const none = found.noPostgres
     // Said in the plain output as the other not-postgresql findings are (analyze-app.ts); what the server's count would be is moot.
