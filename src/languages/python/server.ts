@@ -23,6 +23,9 @@ import type {Extra} from '../../model/process.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
+// django/db/backends/postgresql/base.py: the `pool` property makes the psycopg ConnectionPool (opening min_size) the first
+// time it is read, in get_new_connection: when the process first connects, not when it starts.
+const DJANGO_POOL = 'https://github.com/django/django/blob/main/django/db/backends/postgresql/base.py'
 // anyio's default thread limiter (`_default_thread_limiter = CapacityLimiter(40)`), which Starlette's run_in_threadpool (and so FastAPI's `def` endpoints) goes through.
 const ANYIO_THREADS = 40
 const ANYIO_REF = 'https://github.com/agronholm/anyio/blob/master/src/anyio/_backends/_asyncio.py'
@@ -225,6 +228,10 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   // The app's code is a package the dependency files install, not a module in the repository (analyze-app.ts reads it:
   // what that package installs is not listed here, so a missing driver in the lists says nothing).
   const outside = input.appModule && outsideTheApp(input) ? {appCodeOutside: {listed: namedInDependencies(input) === true, module: input.appModule.module, named: input.appModule.named}} : undefined
+  // Django's OPTIONS "pool" opens its min_size on the process's first connection: a process that never connects (celery
+  // beat on a scheduler that keeps no schedule in the database, Flower) opens none of them.
+  const unused = found.framework === 'django' && threads.value === 0 && extras.length === 0 && parentExtras.length === 0
+  const held = unused ? pools.map(({minOpen, ...p}) => (minOpen ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), fromDefault(`Django makes the pool (and opens its min_size ${minOpen.value}) on the process's first connection; ${input.server} here never connects`, DJANGO_POOL)]}} : p)) : pools
   return {
     diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere, ...own.diagnostics],
     ...(outside ? {facts: outside} : {}),
@@ -234,7 +241,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     ...(loopBound ? {eventLoop: true} : {}),
     language: 'python',
     otherServerPools: found.otherServerPools,
-    pools,
+    pools: held,
     processesPerDyno: input.processes,
     server: input.server,
     threadsPerProcess: threads,
