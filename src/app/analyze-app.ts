@@ -118,7 +118,8 @@ export async function analyzeApp(given: AnalyzeInput): Promise<AppModel> {
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
-  const detected = detectLanguage(input.files, input.running?.buildpacks, entries)
+  // Buildpack detection runs on the repository as pushed, before any build hook moves files: given.files.
+  const detected = detectLanguage(given.files, input.running?.buildpacks, entries)
   // A buildpack pinned to a release older than its WEB_CONCURRENCY script: said once, as the processes' counts follow it.
   if (detected.webConcurrency && !input.container?.built && detected.webConcurrency.source.kind === 'default') {
     diagnostics.push({
@@ -132,7 +133,7 @@ export async function analyzeApp(given: AnalyzeInput): Promise<AppModel> {
   // No web type in the Procfile: the buildpack's default web process runs anyway (procfile/default-process.ts).
   // With -a APP the formation says what runs.
   // A container app has no buildpack, so no default web process either.
-  const beside = input.running || input.container ? undefined : await defaultWebBeside(input.files, detected, entries)
+  const beside = input.running || input.container ? undefined : await defaultWebBeside(given.files, detected, entries)
   if (beside && 'command' in beside) {
     entries.unshift({command: beside.command, file: defaultWebFile(beside.buildpack), line: 1, name: 'web'})
     diagnostics.push({
@@ -180,7 +181,7 @@ export async function analyzeApp(given: AnalyzeInput): Promise<AppModel> {
     // A container app is built from its Dockerfile: no buildpack sets RAILS_ENV, NODE_ENV or WEB_CONCURRENCY (its image's ENV does).
     // (A type whose image holds a slug built by Heroku's buildpacks, Render's heroku-import, takes them: entry.buildpacks.)
     buildpackLayers: [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
-    ...buildpackPicked(input, entries),
+    ...buildpackPicked(given, entries),
     container: input.container?.built === true,
     ...(input.container?.setup ? {setup: input.container.setup} : {}),
     platformFor(size) {
