@@ -1,7 +1,8 @@
 /**
  * Tortoise ORM made twice under one connection name (test/fixtures/fastapi-tortoise-reinit): register_tortoise for the
  * app with config connections "default" and "reports", and Tortoise.init(db_url=…) (connection "default") in a
- * schema function (testdrivenio/fastapi-tdd-docker's app/db.py). Tortoise keeps one client per connection name in a
+ * schema function (testdrivenio/fastapi-tdd-docker's app/db.py), which the app's startup hook calls as well as the
+ * module's `__main__` block (a call only from there would not run in the web process). Tortoise keeps one client per connection name in a
  * process (tortoise/connection.py ConnectionHandler), so "default" is one pool of 5, beside "reports" (5): 10 per
  * process on the event loop, not 15. gunicorn --workers 2 (UvicornWorker): 20.
  */
