@@ -493,8 +493,10 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
     // Installed dependencies (a build stage's node_modules) say nothing about where the app's own code is.
     if (c.whenPresent || c.from.split('/').includes('node_modules')) continue
     // A copy into a folder an earlier copy put there (`COPY --from=builder /app/packages/server/src/mail/templates
-    // ./dist/mail/templates`: files added to the build output) says nothing of where the code is: that copy said it.
-    if (filled.some((t) => c.to.startsWith(`${t}/`))) continue
+    // ./dist/mail/templates`: files added to the build output) does not make the folder unknown: that copy said where
+    // the code is. When its path does name a folder (`COPY --from=css /opt/app/static/css/app.css /opt/app/static/…`
+    // from a stage whose /opt/app is backend/app), it counts like any other copy (hotosm/field-tm: backend).
+    const intoFilled = filled.some((t) => c.to.startsWith(`${t}/`))
     if (!c.into && c.to.startsWith(`${stage.workdir}/`)) filled.push(c.to)
     const from = posix.join(context, c.from)
     const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
@@ -513,7 +515,7 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
       parents.set(folder, (parents.get(folder) ?? 0) + 1)
       const target = c.into && isFile ? posix.join(c.to, posix.basename(c.from)) : c.to
       if (command && runs === undefined && commandWords(command).some((w) => !w.startsWith('-') && !w.startsWith('/') && /[./]/.test(w) && inside(posix.resolve(stage.workdir, w), target))) runs = folder
-    } else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
+    } else if (!intoFilled && (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`))) return undefined
   }
 
   // What a build made and put in the WORKDIR (`cp target/ROOT.war /app/main.war` in a stage that built from the

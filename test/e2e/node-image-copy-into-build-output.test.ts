@@ -65,3 +65,50 @@ describe('an image that adds files into the build output it copied below WORKDIR
     })
   }
 })
+
+/**
+ * A copy into a folder an earlier copy put below WORKDIR that names its repository folder through the stage it comes
+ * from still counts in the vote for the WORKDIR's folder (the hotosm/field-tm shape): the final stage has
+ * `COPY migrations/ /opt/migrations/` (the root) and `COPY backend/app/ /opt/app/` (backend), one each, and a
+ * `COPY --from=css /opt/app/static/css/app.css /opt/app/static/css/app.css` from a stage whose /opt/app is backend/app.
+ * That copy makes backend the folder (2 of 3), so `uvicorn app.main:api` imports backend/app/main.py: its
+ * psycopg_pool AsyncConnectionPool max_size 7 on one worker = 7. Skipping it (a tie, read as the root) found no app
+ * module and counted 1*.
+ */
+describe('an image that copies a built file into a folder an earlier copy of the repository filled', () => {
+  it('reads the WORKDIR as backend/: the pool of backend/app/main.py, 7', () => {
+    const dir = app({
+      Dockerfile: [
+        'FROM python:3.12-slim AS runtime',
+        'WORKDIR /opt',
+        'COPY backend/requirements.txt /tmp/requirements.txt',
+        'RUN pip install -r /tmp/requirements.txt',
+        'COPY migrations/ /opt/migrations/',
+        'COPY backend/app/ /opt/app/',
+        'FROM runtime AS css',
+        'RUN lightningcss --minify /opt/app/static/css/app.css -o /opt/app/static/css/app.css',
+        'FROM runtime AS prod',
+        'COPY --from=css /opt/app/static/css/app.css /opt/app/static/css/app.css',
+        'CMD ["uvicorn", "app.main:api", "--host", "0.0.0.0", "--port", "8000", "--workers", "1"]',
+      ].join('\n'),
+      'backend/app/__init__.py': '',
+      'backend/app/main.py': [
+        'import os',
+        '',
+        'from psycopg_pool import AsyncConnectionPool',
+        'from starlette.applications import Starlette',
+        '',
+        'pool = AsyncConnectionPool(conninfo=os.environ["DATABASE_URL"], min_size=1, max_size=7, open=False)',
+        'api = Starlette(on_startup=[pool.open])',
+        '',
+      ].join('\n'),
+      'backend/app/static/css/app.css': 'body { margin: 0; }\n',
+      'backend/requirements.txt': 'psycopg[binary]==3.2.3\npsycopg-pool==3.2.4\nstarlette==0.41.3\nuvicorn==0.32.1\n',
+      'migrations/001.sql': 'create table t (id int);\n',
+    })
+    const r = planJson(join(dir, 'Dockerfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--root', dir])
+    // uvicorn --workers 1: 1 process; every pooled connection can be in use at once on its event loop: max_size 7.
+    expect(r.type('web')).toMatchObject({connections: 7, processesPerDyno: 1})
+    expect(r.total).toBe(7)
+  })
+})
