@@ -4226,18 +4226,7 @@ function specsOf(result: ParseResult, text: string): string[] {
   for (const e of staticExports) for (const entry of e.entries) if (entry.moduleRequest) specs.push(entry.moduleRequest.value)
   append(specs, dynamicSpecs(result, text))
 
-  if (!text.includes('require')) return specs
-  const stack: N[] = [result.program]
-  while (stack.length > 0) {
-    const n = stack.pop()!
-    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require') {
-      const spec = requireSpec(n.arguments[0] as N | undefined)
-      if (spec !== undefined) specs.push(spec)
-    }
-
-    append(stack, children(n))
-  }
-
+  if (text.includes('require')) append(specs, requireSpecs(result.program))
   return specs
 }
 
