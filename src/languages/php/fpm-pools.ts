@@ -189,30 +189,11 @@ export function imageFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic
   const seen = new Set<string>()
 
   /** One config file's lines in order: its sections, pm.max_children, and the files it includes (read where they stand). */
-  const readText = (text: string, path: string, abs: string, shipped: boolean, copyLine?: number, startPool?: string): string | undefined => {
-    let pool = startPool
-    for (const [i, raw] of text.split('\n').entries()) {
-      const line = raw.trim()
-      if (line === '' || line.startsWith(';') || line.startsWith('#')) continue
-      const section = /^\[([^\]]+)\]/.exec(line)?.[1]
-      if (section !== undefined) {
-        pool = section.trim().toLowerCase() === 'global' ? undefined : section.trim().toLowerCase()
-        continue
-      }
-
-      const kv = /^([\w.[\]-]+)\s*=\s*(.*)$/.exec(line)
-      if (!kv) continue
-      const value = kv[2].replace(/\s+;.*$/, '').trim().replace(/^"(.*)"$/, '$1')
-      if (kv[1] === 'include') {
-        readGlob(posix.resolve(prefix, value), path, i + 1)
-        continue
-      }
-
-      if (kv[1] === 'pm.max_children' && pool !== undefined) pools.set(pool, {abs, ...(copyLine ? {copyLine} : {}), line: i + 1, path, raw: value, shipped})
-    }
-
-    return pool
-  }
+  const readText = (text: string, path: string, abs: string, shipped: boolean, copyLine?: number, startPool?: string): string | undefined =>
+    scanFpmConf(text, startPool, (key, value, line, pool) => {
+      if (key === 'include') readGlob(posix.resolve(prefix, value), path, line)
+      else if (key === 'pm.max_children' && pool !== undefined) pools.set(pool, {abs, ...(copyLine ? {copyLine} : {}), line, path, raw: value, shipped})
+    })
 
   /** The file at `abs` in the image: the repository's copy, a RUN's write (over the base's file when it appends), or the base's own. */
   const readAbs = (abs: string): void => {
@@ -339,21 +320,11 @@ export function buildpackFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagno
   const file = path === undefined ? undefined : ctx.files.read(path)
   if (!file) return guess(`\`--fpm-config ${opts.conf}\` names ${path === undefined ? 'a file outside the app' : 'a file that is not in the app'}`)
   const pools = new Map<string, {line: number; raw: string}>()
-  let pool: string | undefined
   const includes: number[] = []
-  for (const [i, raw] of file.text.split('\n').entries()) {
-    const line = raw.trim()
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue
-    const section = /^\[([^\]]+)\]/.exec(line)?.[1]
-    if (section !== undefined) {
-      pool = section.trim().toLowerCase() === 'global' ? undefined : section.trim().toLowerCase()
-      continue
-    }
-
-    const kv = /^([\w.[\]-]+)\s*=\s*(.*)$/.exec(line)
-    if (kv?.[1] === 'include') includes.push(i + 1)
-    else if (kv?.[1] === 'pm.max_children' && pool !== undefined) pools.set(pool, {line: i + 1, raw: kv[2].replace(/\s+;.*$/, '').trim().replace(/^"(.*)"$/, '$1')})
-  }
+  scanFpmConf(file.text, undefined, (key, raw, line, pool) => {
+    if (key === 'include') includes.push(line)
+    else if (key === 'pm.max_children' && pool !== undefined) pools.set(pool, {line, raw})
+  })
 
   if (includes.length > 0) return guess(`${file.path}:${includes[0]} includes other pool files, which conncalc does not follow here`, file.path, includes[0])
   if (pools.size === 0) return guess(`${file.path} defines no pool with pm.max_children`, file.path, 1)
@@ -377,4 +348,27 @@ export function buildpackFpmChildren(ctx: AnalyzerContext): {diagnostics: Diagno
   const [first] = pools.values()
   const source = pools.size === 1 ? fromFile(file.path, first.line) : fromDefault(`PHP-FPM's pools in ${file.path}: ${[...pools].map(([n, p]) => `[${n}] ${p.raw}`).join(' + ')} workers (pm.max_children)`, FPM_DOCS)
   return {diagnostics, value: sourced(total, source, [...via, fromDefault('php-fpm run directly is not sized by heroku/php\'s autotune (only its heroku-php-nginx/apache2 boot scripts run it)', HEROKU_PHP_BOOT)])}
+}
+
+/**
+ * A PHP-FPM config's `key = value` lines in order (comments and blank lines skipped, a trailing `; comment` and quotes
+ * taken off the value), each with its 1-based line and the pool section it is in (none under `[global]`); returns the
+ * section the text ends in (a file a RUN appends to goes on in it).
+ */
+function scanFpmConf(text: string, startPool: string | undefined, onEntry: (key: string, value: string, line: number, pool: string | undefined) => void): string | undefined {
+  let pool = startPool
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue
+    const section = /^\[([^\]]+)\]/.exec(line)?.[1]
+    if (section !== undefined) {
+      pool = section.trim().toLowerCase() === 'global' ? undefined : section.trim().toLowerCase()
+      continue
+    }
+
+    const kv = /^([\w.[\]-]+)\s*=\s*(.*)$/.exec(line)
+    if (kv) onEntry(kv[1], kv[2].replace(/\s+;.*$/, '').trim().replace(/^"(.*)"$/, '$1'), i + 1, pool)
+  }
+
+  return pool
 }
