@@ -2469,7 +2469,6 @@ const PYTHON_BUILD_HOOKS = ['bin/pre_compile', 'bin/post_compile']
  */
 function buildHookProfile(files: FileReader): {line: number; path: string; text: string}[] {
   const out: {line: number; path: string; text: string}[] = []
-  if (!PYTHON_BUILD_HOOKS.some((path) => files.read(path)?.text.includes('PROFILE_PATH'))) return out
   const target = String.raw`>>\s*"?\$\{?PROFILE_PATH\}?"?`
   for (const path of PYTHON_BUILD_HOOKS) {
     const text = files.read(path)?.text
