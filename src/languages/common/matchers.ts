@@ -139,15 +139,37 @@ export const isRust: Matcher = (cmd, ctx) => {
   if (inDir && !inDir.split('/').includes('..') && ctx.files.exists(`${inDir}/Cargo.toml`)) return true
   if (!ctx.files.exists('Cargo.toml')) return false
   if ((built && built.dir === '') || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
-  if (prog.includes('/') || !/^[\w-]+$/.test(prog)) return false
-  const names = (text: string): boolean => new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(text)
-  const manifest = ctx.files.read('Cargo.toml')?.text ?? ''
-  if (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || names(manifest)) return true
+  if (prog.includes('/')) return rustImageBinary(prog, ctx) !== undefined
+  return /^[\w-]+$/.test(prog) && cargoBuilds(ctx.files, prog)
+}
+
+/** Whether the app's Cargo project (the root package or a workspace member) builds a binary named `name`. */
+function cargoBuilds(files: AnalyzerContext['files'], name: string): boolean {
+  const names = (text: string): boolean => new RegExp(`^[ \\t]*name\\s*=\\s*"${name}"`, 'm').test(text)
+  const manifest = files.read('Cargo.toml')?.text ?? ''
+  if (files.exists(`src/bin/${name}.rs`) || files.exists(`src/bin/${name}/main.rs`) || names(manifest)) return true
   // A workspace member's binary (`members = ["server", "crates/*"]`, server/Cargo.toml `name = "lldap"`; a `[[bin]] name`
   // or src/bin/NAME.rs of a member): `cargo build -p`/`cargo install --path crates/X` build it (lldap/lldap, DefGuard/defguard).
   const list = /^\s*members\s*=\s*\[([^\]]*)\]/m.exec(manifest)?.[1] ?? ''
-  const members = [...list.matchAll(/"([^"]+)"/g)].flatMap(([, m]) => (m.endsWith('/*') ? ctx.files.folders(m.slice(0, -2)).map((f) => `${m.slice(0, -2)}/${f}`) : /[*?[]/.test(m) ? [] : [m.replace(/\/$/, '')]))
-  return members.some((m) => names(ctx.files.read(`${m}/Cargo.toml`)?.text ?? '') || ctx.files.exists(`${m}/src/bin/${prog}.rs`) || ctx.files.exists(`${m}/src/bin/${prog}/main.rs`))
+  const members = [...list.matchAll(/"([^"]+)"/g)].flatMap(([, m]) => (m.endsWith('/*') ? files.folders(m.slice(0, -2)).map((f) => `${m.slice(0, -2)}/${f}`) : /[*?[]/.test(m) ? [] : [m.replace(/\/$/, '')]))
+  return members.some((m) => names(files.read(`${m}/Cargo.toml`)?.text ?? '') || files.exists(`${m}/src/bin/${name}.rs`) || files.exists(`${m}/src/bin/${name}/main.rs`))
+}
+
+/**
+ * The Cargo binary an image runs by a path (`/usr/bin/chirpstack`, `/usr/local/bin/docs_rs_web`), named by its file name,
+ * when the repository's Cargo project builds a binary of that name and the Dockerfile builds with cargo or copies cargo's
+ * output (`target/…/release/NAME`). What container.ts cannot follow back to the build output — a `cp` in a RUN's `case`
+ * arm (chirpstack/chirpstack), `cp /build/target/$PROFILE_DIR/docs_rs_* /artifacts/` (rust-lang/docs.rs) — is named by
+ * the binary's own name, which only that build makes.
+ */
+export function rustImageBinary(prog: string, ctx: Pick<AnalyzerContext, 'files' | 'image'>): string | undefined {
+  const image = ctx.image
+  if (!image || cargoOutput(prog) || !ctx.files.exists('Cargo.toml')) return undefined
+  const name = prog.slice(prog.lastIndexOf('/') + 1)
+  if (!/^[\w-]+$/.test(name)) return undefined
+  const text = image.files.read(image.image.dockerfile)?.text ?? ''
+  if (!/\bcargo\s+(?:build|install|chef\s+cook)\b|\btarget\/(?:[\w.$-]+\/)?(?:release|debug)\//.test(text)) return undefined
+  return cargoBuilds(ctx.files, name) ? name : undefined
 }
 /** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */
 export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga' && cmd.argv.slice(1).find((a) => !a.startsWith('-')) === 'run'

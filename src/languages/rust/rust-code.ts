@@ -28,7 +28,9 @@ import {fromFile, type Source, type Sourced} from '../../model/source.js'
 import {firstSyntaxError, loadGrammar, rememberTree, type TsNode} from '../../util/tree-sitter.js'
 
 const MAX_FILES = 400
-const MAX_DEPTH = 12
+// Each expression is one level: a setting read through two env helpers (`env("X", 25)?` → `maybe_env(var)?` → a match →
+// `Ok(Some(content.parse::<T>()…?))`) is 14 deep. Calls into a function already being followed stop at once (frames).
+const MAX_DEPTH = 32
 const POOLED_LIBS = new Set(['bb8', 'deadpool', 'r2d2', 'sea-orm', 'sqlx'])
 
 export type RsLib = 'bb8' | 'deadpool' | 'diesel' | 'postgres' | 'r2d2' | 'sea-orm' | 'sqlx' | 'tokio-postgres'
@@ -207,7 +209,8 @@ const OTHER_MANAGER = /redis|sqlite|mysql|mongo|memcache|lapin|amqp|rabbit|ldap/
 
 export class RustCode {
   private readonly consts = new Map<string, {file: string; node: TsNode}[]>()
-  private readonly fieldSets = new Map<string, {file: string; node: TsNode; scope: TsNode}[]>()
+  /** Where each field name is set; `type`: the struct a literal builds (`Postgresql { max_open_connections: 10 }`). */
+  private readonly fieldSets = new Map<string, {file: string; node: TsNode; scope: TsNode; type?: string}[]>()
   private readonly parsed: Parsed[] = []
   /** The text given to a pool manager's `custom_setup` (diesel-async ManagerConfig): the functions it names make the pool's connections. */
   private readonly setups: string[] = []
@@ -259,7 +262,7 @@ export class RustCode {
       let hit = cache.get(path)
       if (hit === undefined) {
         const text = this.opts.files.read(path)?.text
-        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(/.test(text) ? parser.parse(text) : null
+        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(|env::var|dotenv/.test(text) ? parser.parse(text) : null
         if (tree) rememberTree(tree)
         const parse = (t: string): null | {rootNode: TsNode} => {
           const sub = parser.parse(t)
@@ -443,10 +446,10 @@ export class RustCode {
         const field = n.childForFieldName('field')?.text
         const value = n.childForFieldName('value')
         if (field === 'custom_setup' && value) this.setups.push(value.text)
-        if (field && value) this.fieldSets.set(field, [...(this.fieldSets.get(field) ?? []), {file, node: value, scope: value}])
+        if (field && value) this.fieldSets.set(field, [...(this.fieldSets.get(field) ?? []), {file, node: value, scope: value, ...literalType(n)}])
       } else if (n.type === 'shorthand_field_initializer') {
         const id = n.namedChildren[0]
-        if (id) this.fieldSets.set(id.text, [...(this.fieldSets.get(id.text) ?? []), {file, node: id, scope: id}])
+        if (id) this.fieldSets.set(id.text, [...(this.fieldSets.get(id.text) ?? []), {file, node: id, scope: id, ...literalType(n)}])
       } else if (n.type === 'assignment_expression') {
         const left = n.childForFieldName('left')
         const right = n.childForFieldName('right')
@@ -471,6 +474,9 @@ export class RustCode {
 
     if (/(^|::)bb8::/.test(fn) && crates.has('bb8')) return 'bb8'
     if (/(^|::)r2d2::/.test(fn) && crates.has('r2d2')) return 'r2d2'
+    // deadpool_redis, deadpool_lapin, deadpool_memcached…: pools of another server (chirpstack/chirpstack's Redis pool).
+    const otherDeadpool = /(?:^|::)deadpool_(\w+)::/.exec(fn)?.[1]
+    if (otherDeadpool && !/^(postgres|diesel)$/.test(otherDeadpool)) return undefined
     if (/deadpool/i.test(fn) && crates.has('deadpool')) return 'deadpool'
     if (!/(^|::)(\w*Pool::builder|Builder::new)$/.test(fn)) return undefined
     // deadpool's builder takes the manager; r2d2's and bb8's take nothing (the manager goes to build()).
@@ -793,7 +799,7 @@ export class RustCode {
 
   /**
    * `match env::var("X") { Ok(v) => v.parse().unwrap(), Err(_) => 12 }` (and Some/None, `_`): the arm the value takes —
-   * an unset variable the Err/None/`_` arm, a set one the Ok/Some arm with its binding; other matches are not followed.
+   * an unset variable the Err/None/`_` arm (`Err(VarError::NotPresent)` too), a set one the Ok/Some arm with its binding; other matches are not followed.
    */
   private match(file: string, n: TsNode, depth: number): RsValue {
     const scrutinee = n.childForFieldName('value')
@@ -802,9 +808,18 @@ export class RustCode {
     const v = this.evaluate(file, scrutinee, depth + 1)
     const pat = (a: TsNode): string => (a.childForFieldName('pattern')?.text ?? '').replaceAll(/\s+/g, '')
     if (v.kind === 'absent') {
-      const arm = arms.find((a) => /^(Err\(\w*\)|None|_)$/.test(pat(a)))
+      // `Err(VarError::NotPresent)`: what std::env::var returns for an unset variable (std::env::VarError).
+      const arm = arms.find((a) => /^(Err\((?:\w*|(?:(?:std::)?(?:env::)?VarError::)NotPresent)\)|None|_)$/.test(pat(a)))
       const value = arm?.childForFieldName('value')
-      return value ? this.evaluate(file, value, depth + 1) : this.unknown(file, n, `${v.name} is not set and the match has no Err/None arm`)
+      if (!arm || !value) return this.unknown(file, n, `${v.name} is not set and the match has no Err/None arm`)
+      // `Err(VarError::NotPresent) => Ok(None)` (rust-lang/docs.rs' maybe_env): the arm's `None` is the unset value, which a
+      // caller's `.unwrap_or(default)` turns into its default.
+      this.armBindings.set(arm.id, {name: 'None', value: v})
+      try {
+        return this.evaluate(file, value, depth + 1)
+      } finally {
+        this.armBindings.delete(arm.id)
+      }
     }
 
     if (v.kind !== 'str' && v.kind !== 'num') return v
@@ -842,7 +857,13 @@ export class RustCode {
   /** `config.pool_size`: the places the code read sets a field of that name; the largest when they differ (said). */
   private field(file: string, n: TsNode, depth: number): RsValue {
     const name = n.childForFieldName('field')?.text ?? ''
-    const sets = this.fieldSets.get(name) ?? []
+    const all = this.fieldSets.get(name) ?? []
+    // `conf.max_open_connections` where the function takes `conf: &config::Postgresql`: the literals of that struct set it,
+    // not another struct's field of the same name (chirpstack's Redis and Sqlite configs have one too). Sets by assignment
+    // (`c.max_open_connections = 8`), whose struct is not known, stay.
+    const type = receiverType(n)
+    const typed = type === undefined ? [] : all.filter((s) => s.type === type)
+    const sets = typed.length > 0 ? all.filter((s) => s.type === undefined || s.type === type) : all
     if (sets.length === 0) return this.configField(file, n) ?? this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
     const values = sets.map((s) => ({s, v: this.number(this.evaluate(s.file, s.node, depth + 1))}))
     const known = values.filter((x) => x.v.kind === 'num') as {s: (typeof sets)[0]; v: Extract<RsValue, {kind: 'num'}>}[]
@@ -984,6 +1005,53 @@ function inTestCode(n: TsNode): boolean {
   }
 
   return false
+}
+
+/** The struct a field initializer's literal builds: `Postgresql { … }`, `config::Postgresql { … }`, `Self { … }` in its impl. */
+function literalType(init: TsNode): {type?: string} {
+  const literal = init.parent?.parent
+  if (literal?.type !== 'struct_expression') return {}
+  let name = pathText(literal.childForFieldName('name')).split('::').at(-1) ?? ''
+  if (name === 'Self') {
+    for (let p = literal.parent; p; p = p.parent) if (p.type === 'impl_item') name = pathText(p.childForFieldName('type')).split('::').at(-1) ?? ''
+  }
+  return /^[A-Z]\w*$/.test(name) ? {type: name} : {}
+}
+
+/**
+ * The struct a field is read from, when its receiver is a parameter of the function around it with a named type
+ * (`fn setup(conf: &config::Postgresql)`, `conf.max_open_connections`) or `self` in an impl of one.
+ */
+function receiverType(field: TsNode): string | undefined {
+  const recv = field.childForFieldName('value')
+  if (recv?.type !== 'identifier' && recv?.type !== 'self') return undefined
+  for (let p = field.parent; p; p = p.parent) {
+    if (p.type === 'closure_expression') return undefined
+    if (p.type !== 'function_item') continue
+    if (recv.type === 'self') {
+      for (let q = p.parent; q; q = q.parent) if (q.type === 'impl_item') return lastTypeName(q.childForFieldName('type'))
+      return undefined
+    }
+
+    const param = (p.childForFieldName('parameters')?.namedChildren ?? []).find((c) => c?.type === 'parameter' && c.childForFieldName('pattern')?.text === recv.text)
+    const name = lastTypeName(param?.childForFieldName('type'))
+    if (name === undefined) return undefined
+    // `use crate::config::PostgresqlIntegration as Config;`, `fn new(conf: &Config)`: the struct the alias names.
+    let root: TsNode = p
+    while (root.parent) root = root.parent
+    return useMap(root).get(name)?.at(-1) ?? name
+  }
+
+  return undefined
+}
+
+/** `&config::Postgresql`, `&mut Postgresql`, `Arc<Postgresql>` → Postgresql (a wrapper's one type argument). */
+function lastTypeName(t: TsNode | null | undefined): string | undefined {
+  if (!t) return undefined
+  const text = t.text.replaceAll(/\s+/g, '').replace(/^&(?:'\w+)?(?:mut)?/, '')
+  const inner = /^(?:[\w:]*::)?(?:Arc|Rc|Box)<(.+)>$/.exec(text)?.[1] ?? text
+  const name = inner.split('::').at(-1) ?? ''
+  return /^[A-Z]\w*$/.test(name) ? name : undefined
 }
 
 function isParameter(name: string, at: TsNode): boolean {

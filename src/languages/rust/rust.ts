@@ -22,7 +22,7 @@ import type {RsLib, RsSite, RsValue} from './rust-code.js'
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {loadGrammar} from '../../util/tree-sitter.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
-import {cargoOutput, isRust} from '../common/matchers.js'
+import {cargoOutput, isRust, rustImageBinary} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
 import {ROCKET04_WORKERS_REF, rocketPools, rocketSyncWorkers} from './rocket.js'
 import {RustCode} from './rust-code.js'
@@ -84,7 +84,7 @@ const CRATE: Record<RsLib, string> = {bb8: 'bb8', deadpool: 'deadpool', diesel: 
 const POOLED: RsLib[] = ['sqlx', 'sea-orm', 'r2d2', 'bb8', 'deadpool']
 
 /** The binary a Procfile command runs: `./target/release/NAME`, `cargo run --release --bin NAME`, or a bare NAME. */
-export function binaryOf(argv: string[]): string | undefined {
+export function binaryOf(argv: string[], ctx?: Pick<AnalyzerContext, 'files' | 'image'>): string | undefined {
   const prog = argv[0] ?? ''
   const built = cargoOutput(prog)
   if (built) return built.name
@@ -93,7 +93,7 @@ export function binaryOf(argv: string[]): string | undefined {
     return i > 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--bin='))?.slice(6)
   }
 
-  return prog.includes('/') ? undefined : prog
+  return prog.includes('/') ? (ctx && rustImageBinary(prog, ctx)) : prog
 }
 
 // emk/heroku-buildpack-rust@cfa0f06 bin/compile:26-27 (RustConfig BUILD_PATH), :138-142: `cd "$BUILD_DIR/$BUILD_PATH"`,
@@ -241,7 +241,7 @@ export const rust: ServerAnalyzer = {
     if (!root) return {diagnostics: [], language: 'rust', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(1, assumed(`${crateDir ? `${crateDir}/` : ''}Cargo.toml cannot be read, so the crates the binary is built from are not known; 1 connection counted until --assume says more`))}
     const lockText = ctx.files.read(crateDir ? `${crateDir}/Cargo.lock` : 'Cargo.lock')?.text
     const lock = lockText === undefined ? new Map<string, string>() : cargoLock(lockText)
-    const target = targetOf(ctx, root, binaryOf(ctx.command.argv), parse)
+    const target = targetOf(ctx, root, binaryOf(ctx.command.argv, ctx), parse)
     const manifests = [root, ...(target.pkg && target.pkg !== root ? [target.pkg] : [])]
     const direct = new Set(manifests.flatMap((m) => m.dependencies.map((d) => d.name)))
     const crates = new Set([...lock.keys(), ...direct, ...root.workspaceDependencies.map((d) => d.name)])
