@@ -124,9 +124,12 @@ export async function loadAppInput(
 
   // The multi-procfile buildpack puts the file PROCFILE names in the root's Procfile's place (and its app.json in app.json's).
   // The monorepo buildpack builds the APP_BASE folder: counted from there, with this folder's app.json (the app's manifest).
+  // The monorepo buildpack named, and APP_BASE not set: the buildpack that names it, for the error when the root runs nothing.
+  let appBaseUnset: string | undefined
   if (basename(procfilePath) === 'Procfile' && options.root === undefined && !followed) {
     const base = monorepo(disk, options, envLayers, extra)
-    if (base) return loadAppInput({...options, procfile: resolve(root, base.dir, 'Procfile')}, {note: base.note, top: own, up: base.up})
+    if (base && 'unsetBy' in base) appBaseUnset = base.unsetBy
+    else if (base) return loadAppInput({...options, procfile: resolve(root, base.dir, 'Procfile')}, {note: base.note, top: own, up: base.up})
   }
 
   // With --root the user named the Procfile that is copied to the root: no other file takes its place.
@@ -151,7 +154,7 @@ export async function loadAppInput(
     ? multi.procfile
     : container
       ? {path: container.file, text: container.procfileText ?? ''}
-      : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra)))
+      : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra, appBaseUnset)))
   if (procfile.encoding) {
     // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
     // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
@@ -420,14 +423,14 @@ function procfileElsewhere(root: string, procfilePath: string, given: string): D
  * that names the Procfile that runs and how to count it. APP_BASE comes from the user's env layers, else
  * app.json's env (flexile's `"APP_BASE": {"value": "backend/"}`).
  */
-function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): undefined | Omit<FollowedBase, 'top'> & {dir: string} {
+function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): undefined | {unsetBy: string} | Omit<FollowedBase, 'top'> & {dir: string} {
   const installed = buildpackInstalled(files, options, envLayers, isMonorepoBuildpack)
   if (!installed) return undefined
   const {appJsonFile, by, env, named} = installed
   const base = monorepoBase((name) => env.get(name), (dir) => files.folders(dirname(dir) === '.' ? '' : dirname(dir)).includes(basename(dir)))
   if (!base) {
     extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))
-    return undefined
+    return (env.get('APP_BASE')?.value.trim() ?? '') === '' ? {unsetBy: by} : undefined
   }
 
   const up = relative(resolve('/', base.dir), '/').replaceAll('\\', '/')
@@ -869,9 +872,10 @@ function containerPush(files: FileReader): {file: string; line: number; text: st
  * every source says where the command came from), with an info line that says
  * so. Where the buildpack declares none (Python), there is nothing to budget: exit 2.
  */
-async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): Promise<SourceFile> {
+async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[], appBaseUnset?: string): Promise<SourceFile> {
   const detected = detectLanguage(files)
   const found = await defaultWebProcess(files, detected)
+  if ('none' in found && !found.types && appBaseUnset) throw appBaseError(files, procfilePath, appBaseUnset)
   const other = otherProcfiles(files)
   if ('none' in found && found.types && found.buildpack) {
     // The buildpack writes a Procfile without web (heroku/go, several main packages): those types, at no dynos until scaled.
@@ -893,6 +897,31 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
     severity: 'info',
   })
   return {path, text: `web: ${found.command}\n`}
+}
+
+/**
+ * No Procfile and nothing the root's language runs by default, with the monorepo buildpack among the app's buildpacks
+ * and APP_BASE unset (an app.json that asks for it, `"APP_BASE": {"description": …}`, and gives no value): what runs is
+ * the folder APP_BASE will name, so the error says that and names the folders holding a Procfile (`--env APP_BASE=…`),
+ * rather than only that the root's default web process stops.
+ */
+function appBaseError(files: FileReader, procfilePath: string, by: string): InputError {
+  const folders: string[] = []
+  const look = (dir: string, depth: number): void => {
+    for (const name of files.folders(dir)) {
+      if (SKIP_FOLDER.test(name)) continue
+      const sub = dir === '' ? name : `${dir}/${name}`
+      if (files.exists(`${sub}/Procfile`)) folders.push(sub)
+      if (depth < 3) look(sub, depth + 1)
+    }
+  }
+
+  look('', 1)
+  const shown = folders.slice(0, 4).join(', ') + (folders.length > 4 ? ` and ${folders.length - 4} more` : '')
+  return new InputError(
+    `no Procfile in ${displayPath(dirname(procfilePath))}: the monorepo buildpack (${by}) builds the folder the APP_BASE config var names, and APP_BASE is not set here (Heroku aborts the build without it: ${MONOREPO_REF})`,
+    folders.length > 0 ? `say which folder is the app, as \`heroku config:set APP_BASE=…\` does: --env APP_BASE=${folders[0]} (folders with a Procfile: ${shown})` : 'say which folder is the app, as `heroku config:set APP_BASE=…` does: --env APP_BASE=PATH',
+  )
 }
 
 /**

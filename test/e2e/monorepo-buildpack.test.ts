@@ -8,7 +8,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf} from '../helpers/cli.js'
+import {planJson, procfileOf, runCli} from '../helpers/cli.js'
 
 const ROOT_PROCFILE = procfileOf('monorepo-buildpack-app-base')
 
@@ -52,5 +52,38 @@ describe('the monorepo buildpack with APP_BASE', () => {
     const r = planJson(ROOT_PROCFILE, ['--plan', 'standard-0', '--env', 'APP_BASE=service/'])
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Procfile', message: expect.stringContaining('moves APP_BASE=service/ (set by --env)'), severity: 'warning'}))
     expect(r.total).toBe(4)
+  })
+})
+
+/**
+ * The shape of trailheadapps/ecars (a Deploy-to-Heroku app.json naming the monorepo buildpack and asking for APP_BASE,
+ * `"APP_BASE": {"description": …}`, with no value): no Procfile at the root, whose package.json starts nothing; each app
+ * has its own folder and Procfile (fixture monorepo-buildpack-app-base-unset: apps/pwa web Pool default 10,
+ * apps/realtime web max 3 + persist max 2). Run at the root, Heroku aborts the build until APP_BASE is set.
+ */
+describe('the monorepo buildpack, APP_BASE asked for and not set, no Procfile at the root', () => {
+  const ROOT = procfileOf('monorepo-buildpack-app-base-unset')
+
+  it('exits 2 saying the buildpack builds APP_BASE, which is unset, and names the folders with a Procfile', () => {
+    // Before: "no Procfile or heroku.yml in …, and package.json has no start script …, `npm start`, stops at start",
+    // which was true of the root but not why: the monorepo buildpack in app.json and its unset APP_BASE went unsaid.
+    const r = runCli(['plan', '--procfile', ROOT, '--plan', 'standard-0'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('the monorepo buildpack (app.json:9) builds the folder the APP_BASE config var names, and APP_BASE is not set here (Heroku aborts the build without it')
+    expect(r.stderr).toContain('hint: say which folder is the app, as `heroku config:set APP_BASE=…` does: --env APP_BASE=apps/pwa (folders with a Procfile: apps/pwa, apps/realtime)')
+  })
+
+  it('counts the folder --env APP_BASE names: apps/realtime web 3 + persist 2 = 5, apps/pwa pg default 10', () => {
+    const realtime = planJson(ROOT, ['--plan', 'standard-0', '--env', 'APP_BASE=apps/realtime'])
+    expect(realtime.exit).toBe(0)
+    expect(realtime.processTypes.map((p) => [p.name, p.connections])).toEqual([
+      ['web', 3],
+      ['persist', 2],
+    ])
+    expect(realtime.total).toBe(5)
+    const pwa = planJson(ROOT, ['--plan', 'standard-0', '--env', 'APP_BASE=apps/pwa'])
+    expect(pwa.type('web').connections).toBe(10)
+    expect(pwa.total).toBe(10)
   })
 })
