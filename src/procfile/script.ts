@@ -1220,6 +1220,42 @@ class ScriptReader {
     return state.exported.size > 0 ? state.env.with(layer(label, [...state.exported.values()])) : state.env
   }
 
+  /**
+   * A command whose name is one quoted literal holding blanks, `'(while true; do php sync.php; sleep 600; done) &'`: the
+   * quotes make the whole line one word, and bash looks for a program of that name, finds none ("command not found",
+   * status 127; bash manual, "Command Search and Execution") and runs nothing. Under `set -e` (`#!/bin/bash -e`) the
+   * script ends there, so what follows never starts (serl/ttrss-heroku's update.sh daemon branch never reaches
+   * update_daemon2.php); without it the script goes on. Said either way; a file of that name in the repo is run as usual.
+   * True when the command was handled (nothing to count for it).
+   */
+  private quotedCommandLine(node: TsNode, state: State, ctx: Ctx, line: number, bg: boolean): boolean {
+    const nameNode = node.childForFieldName('name')
+    const word = nameNode?.namedChildren.length === 1 ? nameNode.namedChildren[0] : nameNode
+    if (!word) return false
+    const literal = word.type === 'raw_string' || (word.type === 'string' && word.namedChildren.every((c) => c.type === 'string_content'))
+    if (!literal) return false
+    const program = word.text.slice(1, -1)
+    if (!/\s/.test(program.trim()) || this.files.exists(joinPath(state.cwd, program) ?? program)) return false
+    const shown = program.length > 60 ? `${program.slice(0, 59)}…` : program
+    const ends = !bg && state.errexit && statusUntested(node)
+    this.diagnostics.push({
+      code: 'unknown-config-value',
+      file: ctx.file,
+      fix: 'drop the quotes so bash reads the line as the command it spells (or run it with bash -c \'…\')',
+      line,
+      message: `${this.processType}: \`${firstLine(node.text)}\` runs a program named \`${shown}\`: the quotes make the line one word, bash finds no such program ("command not found") and runs nothing${ends ? '; under set -e the script ends here, so nothing after it starts' : ''}`,
+      processType: this.processType,
+      severity: 'warning',
+    })
+    if (ends) {
+      state.done = true
+      state.exited = true
+      state.exitStatus = 127
+    }
+
+    return true
+  }
+
   private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
     // `exec gosu app "$0" "$@"`, `exec su-exec "$UID:$GID" "$0" "$@"`: an entrypoint that re-runs itself as another user
     // once, as root, it has fixed its volumes' ownership (the official postgres and redis images' docker-entrypoint.sh).
@@ -1233,6 +1269,7 @@ class ScriptReader {
     }
 
     const line = lineOf(node, ctx)
+    if (this.quotedCommandLine(node, state, ctx, line, bg)) return
     const origin = {file: ctx.file, line}
     const args = state.positional
     const text0 = scriptPathSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx, this.lookup(state))
