@@ -4,18 +4,19 @@
  * before forking, restarted after fork" (`before_fork { GoodJob.shutdown }`, `before_worker_boot { GoodJob.restart }`).
  * - No restart in the worker hook: the notifier's LISTEN loop was the master's and nothing starts it again in a
  *   worker (Capsule#create_thread starts only a capsule never started), so a worker holds no LISTEN connection; its
- *   schedulers still run the jobs it enqueues (threads + cron/executor from its pool, as before).
+ *   schedulers still run the jobs it enqueues (threads + the utility connection from its pool, as before).
  * - `GoodJob.shutdown` in before_fork and no restart: the inherited capsule is shut down and not startable
  *   (Capsule#shutdown sets @startable false; Scheduler#create_thread returns nil when its executor is not running):
  *   the worker runs no GoodJob job and opens no GoodJob connection. Said (never-runs).
  *
  * A made-up Rails 7.2 app: database.yml pool 12; production.rb execution_mode :async, max_threads 3; Puma 6
  * `workers 2`, `threads 4, 4`, preload_app!.
- * By hand (per worker: 4 request threads + 3 job threads + 2 cron/executor from the pool, + 1 LISTEN outside):
- *   no hooks:                       2 × min(12, 9) = 18, master capsule min(12, 3 + 2) + 1 = 6: 24 (was 26)
- *   shutdown + restart (README's):  2 × (min(12, 9) + 1) = 20, no master capsule: 20
- *   shutdown, no restart:           2 × min(12, 4) = 8 (was 20), never-runs said
- *   single mode (workers 0):        min(12, 9) + 1 = 10
+ * By hand (per worker: 4 request threads + 3 job threads + 1 utility from the pool, + 1 LISTEN outside; GoodJob
+ * >= 3.16.4 runs the notifier, cron and process refreshes on one 2-thread SharedExecutor, the notifier holding one):
+ *   no hooks:                       2 × min(12, 8) = 16, master capsule min(12, 3 + 1) + 1 = 5: 21
+ *   shutdown + restart (README's):  2 × (min(12, 8) + 1) = 18, no master capsule: 18
+ *   shutdown, no restart:           2 × min(12, 4) = 8, never-runs said
+ *   single mode (workers 0):        min(12, 8) + 1 = 9
  */
 import {describe, expect, it} from 'vitest'
 
@@ -59,17 +60,17 @@ const web = (puma: string) => planJson(`${app(files(puma))}/Procfile`, ['--plan'
 const kinds = (r: ReturnType<typeof web>) => r.type('web').extras.map((x) => [x.kind, x.ceilingOnly])
 
 describe('GoodJob async in forked Puma workers', () => {
-  it('no GoodJob.restart in the worker hook: no LISTEN connection per worker, 2 × 9 + the master\'s capsule 6 = 24', () => {
+  it('no GoodJob.restart in the worker hook: no LISTEN connection per worker, 2 × 8 + the master\'s capsule 5 = 21', () => {
     const r = web(CLUSTER)
-    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([9, 24])
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([8, 21])
     expect(kinds(r)).toContainEqual(['good-job-listener', true])
     expect(kinds(r)).toContainEqual(['good-job-async-threads', false])
     expect(r.codes).not.toContain('never-runs')
   })
 
-  it('the README\'s shutdown before fork and restart in before_worker_boot: each worker LISTENs, 2 × 10 = 20', () => {
+  it('the README\'s shutdown before fork and restart in before_worker_boot: each worker LISTENs, 2 × 9 = 18', () => {
     const r = web(`${CLUSTER}before_fork do\n  GoodJob.shutdown\nend\nbefore_worker_boot do\n  GoodJob.restart\nend\n`)
-    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([10, 20])
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([9, 18])
     expect(kinds(r)).toContainEqual(['good-job-listener', false])
   })
 
@@ -82,8 +83,8 @@ describe('GoodJob async in forked Puma workers', () => {
     expect(said?.fix).toContain('GoodJob.restart')
   })
 
-  it('single mode does not fork: the capsule runs in the one process, min(12, 9) + 1 = 10', () => {
+  it('single mode does not fork: the capsule runs in the one process, min(12, 8) + 1 = 9', () => {
     const r = web('threads 4, 4\n')
-    expect(r.type('web').connectionsPerDyno).toBe(10)
+    expect(r.type('web').connectionsPerDyno).toBe(9)
   })
 })

@@ -10,14 +10,15 @@ type Case = [string, string[], number, string, Record<string, [string, number, n
 const cases: Case[] = [
   // `-e $RAILS_ENV` is production, so config/puma/production.rb is read (workers 2, threads 5); GoodJob
   // async runs in each Puma worker on the same pool; database.yml's `<% if ZEALOT_DATABASE_URL %>` takes the else branch.
-  // Each process also holds GoodJob's LISTEN connection outside the pool (good_job notifier.rb): web 2 × (min(5, 5 + 5 + 2) + 1) = 12,
-  // worker min(5, 5 + 2) + 1 = 6; with 2 job threads and 3 workers: web 3 × (min(5, 5 + 2 + 2) + 1) = 18, worker min(5, 2 + 2) + 1 = 5.
+  // Each process also holds GoodJob's LISTEN connection outside the pool (good_job notifier.rb) and takes 1 utility
+  // connection (cron, process refreshes: the second thread of its 2-thread SharedExecutor) from it: web 2 × (min(5, 5 + 5 + 1) + 1) = 12,
+  // worker min(5, 5 + 1) + 1 = 6; with 2 job threads and 3 workers: web 3 × (min(5, 5 + 2 + 1) + 1) = 18, worker min(5, 2 + 1) + 1 = 4.
   // WEB_CONCURRENCY=3 also makes Puma 6 preload (configuration.rb), so the master loads the app and GoodJob's capsule
-  // starts there (in_webserver? holds; production.rb has no before_fork { GoodJob.shutdown }): + min(5, 2 + 2) + 1 = 5. Its
+  // starts there (in_webserver? holds; production.rb has no before_fork { GoodJob.shutdown }): + min(5, 2 + 1) + 1 = 4. Its
   // LISTEN thread is the master's and production.rb has no on_worker_boot { GoodJob.restart }: no LISTEN per worker, so
-  // web 3 × min(5, 9) + 5 = 20.
+  // web 3 × min(5, 8) + 4 = 19.
   ['zealot', [], 18, 'ok', {web: ['puma', 2, 5, 5, 12], worker: ['good_job', 1, 5, 5, 6]}, ['pool-below-threads', 'pool-below-threads']],
-  ['zealot', ['--env', 'ZEALOT_WORKER_CONCURRENCY=2', 'WEB_CONCURRENCY=3'], 25, 'ok', {web: ['puma', 3, 5, 5, 20], worker: ['good_job', 1, 2, 5, 5]}, ['pool-below-threads']],
+  ['zealot', ['--env', 'ZEALOT_WORKER_CONCURRENCY=2', 'WEB_CONCURRENCY=3'], 23, 'ok', {web: ['puma', 3, 5, 5, 19], worker: ['good_job', 1, 2, 5, 4]}, ['pool-below-threads']],
   // Integer(ENV['WEB_CONCURRENCY'] || 2) Unicorn workers; the before_fork disconnect sits under `if defined?(ActiveRecord::Base)`.
   ['openproject', [], 5, 'ok', {backup: ['unknown', 1, 1, null, 1], web: ['unicorn', 2, 1, 5, 2], worker: ['delayed_job', 1, 1, 5, 1]}, ['unknown-command', 'unknown-command', 'pool-oversized', 'pool-oversized']],
   // worker_processes AppConfig.server.unicorn_worker.to_i cannot be read: Unicorn's default 1, said so.

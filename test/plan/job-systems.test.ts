@@ -14,39 +14,42 @@ const counts = (t: {connectionsPerDyno: number; connectionsPerProcess: number; p
 ]
 
 describe('GoodJob', () => {
-  // GoodJob: cron scheduler + executor (2) come from the pool; the LISTEN connection is removed from it
-  // (lib/good_job/notifier.rb `connection_pool.remove(conn)`): per process min(pool, threads + 2) + 1.
-  it('`good_job start --max-threads=5`: min(pool 7, 5 threads + 2) + 1 listener outside the pool = 8', async () => {
+  // GoodJob >= 3.16.4: the notifier, cron and the process tracker's refreshes share one 2-thread executor
+  // (lib/good_job/shared_executor.rb MAX_THREADS = 2), the notifier's loop holding one thread and a connection it
+  // removes from the pool (lib/good_job/notifier.rb `connection_pool.remove(conn)`): per process
+  // min(pool, threads + 1) + 1.
+  it('`good_job start --max-threads=5`: min(pool 7, 5 threads + 1) + 1 listener outside the pool = 7', async () => {
     const r = await planFixture('good-job-external')
     const w = r.type('worker')
     expect(w.server).toBe('good_job')
-    expect(counts(w)).toEqual([1, 5, 8, 8])
+    expect(counts(w)).toEqual([1, 5, 7, 7])
     expect(w.sources.threadsPerProcess).toMatchObject({source: {flag: '--max-threads=5', kind: 'flag'}})
     expect(w.extras).toMatchObject([
-      {count: 2, inPool: true, kind: 'good-job-utility', per: 'process'},
+      {count: 1, inPool: true, kind: 'good-job-utility', per: 'process'},
       {count: 1, inPool: false, kind: 'good-job-listener', per: 'process'},
     ])
+    expect(describeSourced(w.extras[0].source)).toContain('share one executor of 2 threads')
     expect(w.versions).toMatchObject({activerecord: '7.2.1', good_job: '4.5.1'})
   })
 
-  it('GOOD_JOB_QUEUES="mice:2;elephants:1" is 3 threads; pool 5 covers 3 + 2, the listener is the + 1', async () => {
+  it('GOOD_JOB_QUEUES="mice:2;elephants:1" is 3 threads; pool 5 covers 3 + 1, the listener is the + 1', async () => {
     const r = await planFixture('good-job-external')
     const b = r.type('batch')
-    // min(5, 3 + 2) + 1 = 6.
-    expect(counts(b)).toEqual([1, 3, 6, 6])
+    // min(5, 3 + 1) + 1 = 5.
+    expect(counts(b)).toEqual([1, 3, 5, 5])
     expect(b.sources.threadsPerProcess.source).toMatchObject({kind: 'env', name: 'GOOD_JOB_QUEUES'})
     expect(r.codes).not.toContain('pool-below-threads')
-    // web 3 + worker 8 + batch 6.
-    expect(r.json.total).toBe(3 + 8 + 6)
+    // web 3 + worker 7 + batch 5.
+    expect(r.json.total).toBe(3 + 7 + 5)
   })
 
-  it('a pool that does not hold threads + 2: pool-below-threads names both', async () => {
-    const r = await planFixture('good-job-external', {env: ['DB_POOL=4']})
+  it('a pool that does not hold threads + 1: pool-below-threads names both', async () => {
+    const r = await planFixture('good-job-external', {env: ['DB_POOL=3']})
     const d = r.diagnostics.find((x) => x.code === 'pool-below-threads' && x.processType === 'batch')!
-    expect(d.message).toContain('pool (4) is below GoodJob threads (3) + 2 for GoodJob cron scheduler and executor connections = 5')
-    expect(d.fix).toContain('at least 5 (threads + 2)')
-    // The pool caps what the process checks out: min(4, 3 + 2) + 1 listener = 5.
-    expect(r.type('batch').connectionsPerProcess).toBe(5)
+    expect(d.message).toContain('pool (3) is below GoodJob threads (3) + 1 for GoodJob cron and process-refresh connections = 4')
+    expect(d.fix).toContain('at least 4 (threads + 1)')
+    // The pool caps what the process checks out: min(3, 3 + 1) + 1 listener = 4.
+    expect(r.type('batch').connectionsPerProcess).toBe(4)
     // worker's Procfile line sets DB_POOL=7, above --env.
     expect(r.diagnostics.some((x) => x.code === 'pool-below-threads' && x.processType === 'worker')).toBe(false)
   })
@@ -54,34 +57,34 @@ describe('GoodJob', () => {
   it('async mode in config/environments/production.rb: job threads and utility connections inside each Puma process', async () => {
     const r = await planFixture('good-job-async', {env: ['WEB_CONCURRENCY=2', 'DB_POOL=10']})
     const web = r.type('web')
-    // min(10, 3 request threads + 2 job threads + 2 utility) = 7 per worker, 2 workers = 14: the LISTEN thread is
+    // min(10, 3 request threads + 2 job threads + 1 utility) = 6 per worker, 2 workers = 12: the LISTEN thread is
     // the master's (no GoodJob.restart in on_worker_boot), so a worker's listener is in the ceiling only.
     // The master Puma 6 preloads (workers from WEB_CONCURRENCY) holds no request connection after boot on Rails 7.2
     // (ceiling only), but it loads the app from config.ru, so GoodJob's in_webserver? holds there and its capsule
-    // starts in the master too, and config/puma.rb has no before_fork { GoodJob.shutdown }: min(10, 2 + 2) + 1 = 5.
-    expect(counts(web)).toEqual([2, 3, 7, 19])
+    // starts in the master too, and config/puma.rb has no before_fork { GoodJob.shutdown }: min(10, 2 + 1) + 1 = 4.
+    expect(counts(web)).toEqual([2, 3, 6, 16])
     expect(web.extras.map((x) => [x.kind, x.count, x.inPool, x.ceilingOnly, x.per])).toEqual([
       ['good-job-async-threads', 2, true, false, 'process'],
-      ['good-job-utility', 2, true, false, 'process'],
+      ['good-job-utility', 1, true, false, 'process'],
       ['good-job-listener', 1, false, true, 'process'],
       ['forking-parent', 1, false, true, 'dyno'],
-      ['good-job-master', 4, false, false, 'dyno'],
+      ['good-job-master', 3, false, false, 'dyno'],
       ['good-job-master-listener', 1, false, false, 'dyno'],
     ])
     // max_threads: 2 (line 7) because execution_mode: :async (line 6).
     expect(describeSourced(web.extras[0].source)).toBe('config/environments/production.rb:7 ← config/environments/production.rb:6')
     expect(r.codes).not.toContain('pool-below-threads')
-    // What a reader sees: the table's extra column is every extra (2 + 2 + 1 = 5); --explain splits it into the 4 that
-    // come from the pool and the 1 outside it, so the two add up.
+    // What a reader sees: the table's extra column holds the extras each worker counts (2 job threads + 1 utility = 3,
+    // all from the pool; the worker's listener is in the ceiling only), as --explain's line says.
     const c = new Chalk({level: 0})
-    expect(renderTable(r.report, {chalk: c, explain: false, procfile: 'Procfile'})).toMatch(/^web +puma +1\* +2 +3 +10 +4 +7 +19 +19 /m)
-    expect(renderTable(r.report, {chalk: c, explain: true, procfile: 'Procfile'})).toContain('connections per process = min(10, 3 + 4 extra in the pool) + 0 extra outside the pool = 7')
+    expect(renderTable(r.report, {chalk: c, explain: false, procfile: 'Procfile'})).toMatch(/^web +puma +1\* +2 +3 +10 +3 +6 +16 +16 /m)
+    expect(renderTable(r.report, {chalk: c, explain: true, procfile: 'Procfile'})).toContain('connections per process = min(10, 3 + 3 extra in the pool) + 0 extra outside the pool = 6')
   })
 
-  it('async mode with the default pool 5: warns that 3 + 2 + 2 do not fit', async () => {
+  it('async mode with the default pool 5: warns that 3 + 2 + 1 do not fit', async () => {
     const r = await planFixture('good-job-async')
     expect(r.codes).toContain('pool-below-threads')
-    // min(5, 3 + 2 + 2) + 1 listener = 6.
+    // min(5, 3 + 2 + 1) + 1 listener = 6.
     expect(r.type('web').connectionsPerProcess).toBe(6)
   })
 

@@ -6,12 +6,23 @@
  * `mice:2;elephants:1` runs one thread pool per `;` part, each with its own
  * count (or max threads when it has none), so threads add up across parts.
  *
- * Connections: one per execution thread and 2 for the cron scheduler and the
- * executor, checked out of Rails' pool (README "Database connections"), and 1
- * for the LISTEN/NOTIFY listener, which the notifier checks out and then
- * removes from the pool (lib/good_job/notifier.rb: `connection_pool.checkout.tap
+ * Connections: one per execution thread, checked out of Rails' pool, and 1 for
+ * the LISTEN/NOTIFY listener, which the notifier checks out and then removes
+ * from the pool (lib/good_job/notifier.rb: `connection_pool.checkout.tap
  * { |conn| ::GoodJob::Job.connection_pool.remove(conn) }`), so it is held
- * outside it: per process min(pool, threads + 2) + 1.
+ * outside it. Since 3.16.4 (#1018, "Notifier and CronManager share a 2-thread
+ * executor within the capsule") the notifier, the cron manager and the process
+ * tracker's refresh tasks run on one SharedExecutor of MAX_THREADS = 2
+ * (lib/good_job/shared_executor.rb, max_queue 0, fallback :discard; capsule.rb
+ * passes it to all three): the notifier's loop holds one thread, so cron
+ * enqueues and refreshes use at most one pool connection at a time, and the
+ * README since says "2 additional connections ... (e.g. LISTEN/NOTIFY, cron,
+ * etc.)": per process min(pool, threads + 1) + 1. Before 3.16.4 the README
+ * (v3.16.3) lists "1 connection dedicated to the scheduler aka LISTEN/NOTIFY"
+ * and "(optional) 2 connections for Cron scheduler if you're running it" (the
+ * CronManager on the global executor): min(pool, threads + 2) + 1 with cron
+ * (`--enable-cron`, `config.good_job.enable_cron`, GOOD_JOB_ENABLE_CRON), else
+ * min(pool, threads) + 1.
  * `good_job start` always runs the executor in its own process (external mode);
  * in async mode the executor runs inside each web server process instead.
  *
@@ -33,9 +44,9 @@ import {railsSettings, type RailsSetting} from './rails-config.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate} from '../common/setting.js'
 import type {AddonAnalysis, AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
+import {compareVersions} from '../../util/version.js'
 
 const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
-const README_CONNECTIONS = 'https://github.com/bensheldon/good_job#database-connections'
 const NOTIFIER = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/notifier.rb'
 const README_FORK = 'https://github.com/bensheldon/good_job/blob/v4.19.2/README.md#execute-jobs-async--in-process'
 const START_ASYNC = 'https://github.com/bensheldon/good_job/blob/v4.19.2/lib/good_job/engine.rb'
@@ -121,14 +132,54 @@ export async function goodJobSettings(ctx: AnalyzerContext, argv: readonly strin
   return {diagnostics, executionMode, threads}
 }
 
-/** GoodJob's connections beside its job threads: 2 from the pool (cron, executor), the listener's outside it. */
-const utilityExtras = (via: Source[] = []): Extra[] => [
-  {
-    count: sourced(2, fromDefault('GoodJob: 2 connections for the cron scheduler and the executor, from the pool', README_CONNECTIONS), via),
-    inPool: true,
-    kind: 'good-job-utility',
-    reason: 'GoodJob cron scheduler and executor connections',
-  },
+/** The version that put the notifier, cron and process refreshes on one 2-thread executor (#1018). */
+const SHARED_EXECUTOR_SINCE = '3.16.4'
+const SHARED_EXECUTOR = 'https://github.com/bensheldon/good_job/blob/v4.19.2/lib/good_job/shared_executor.rb'
+const README_V3_16 = 'https://github.com/bensheldon/good_job/blob/v3.16.3/README.md#database-connections'
+const TRUE_STRINGS = new Set(['1', 't', 'true', 'y', 'yes', 'on'])
+
+/** Whether cron runs (only asked before 3.16.4): undefined when a setting says so in a way conncalc cannot read. */
+async function cronEnabled(ctx: AnalyzerContext, argv: readonly string[]): Promise<{on: boolean | undefined; source?: Source}> {
+  if (argv.includes('--enable-cron')) return {on: true, source: fromFlag('--enable-cron')}
+  const rails = await railsSettings(ctx, 'good_job', INITIALIZERS)
+  const s = rails.settings.get('enable_cron')
+  if (s) {
+    if (s.conditional || s.value.kind !== 'known') return {on: undefined, source: fromFile(s.file, s.line)}
+    const v = s.value.value
+    return {on: v === true || (typeof v === 'string' && TRUE_STRINGS.has(v.toLowerCase())), source: fromFile(s.file, s.line)}
+  }
+
+  const e = ctx.env.get('GOOD_JOB_ENABLE_CRON')
+  if (e && e.value !== '') return {on: TRUE_STRINGS.has(e.value.toLowerCase()), source: e.source}
+  return {on: false}
+}
+
+/** The pool connections GoodJob's utility threads (cron, process refreshes) take beside the job threads, by version. */
+async function utilityInPool(ctx: AnalyzerContext, argv: readonly string[]): Promise<Sourced<number>> {
+  const version = ctx.versions.good_job
+  if (!version || compareVersions(version, SHARED_EXECUTOR_SINCE) >= 0) {
+    return sourced(1, fromDefault(`GoodJob${version ? ` ${version}` : ''}: the notifier, the cron manager and the process tracker's refreshes share one executor of 2 threads (SharedExecutor::MAX_THREADS, since ${SHARED_EXECUTOR_SINCE}); the notifier's LISTEN loop holds one, so cron and refresh tasks take at most 1 pool connection at a time`, SHARED_EXECUTOR))
+  }
+
+  const cron = await cronEnabled(ctx, argv)
+  const via = cron.source ? [cron.source] : []
+  if (cron.on === false) return sourced(0, fromDefault(`GoodJob ${version}: the cron scheduler's 2 connections are used only when cron is enabled, and nothing enables it`, README_V3_16), via)
+  if (cron.on === undefined) return sourced(2, assumed(`GoodJob ${version}: whether cron is enabled cannot be read (${cron.source && 'file' in cron.source ? `${cron.source.file}:${cron.source.line}` : 'enable_cron'}); its 2 connections (cron scheduler) counted`))
+  return sourced(2, fromDefault(`GoodJob ${version}: 2 connections for the cron scheduler, cron being enabled`, README_V3_16), via)
+}
+
+/** GoodJob's connections beside its job threads: the utility threads' from the pool, the listener's outside it. */
+const utilityExtras = (utility: Sourced<number>, via: Source[] = []): Extra[] => [
+  ...(utility.value > 0
+    ? [
+        {
+          count: {...utility, via: [...(utility.via ?? []), ...via]},
+          inPool: true,
+          kind: 'good-job-utility',
+          reason: 'GoodJob cron and process-refresh connections',
+        },
+      ]
+    : []),
   {
     count: sourced(1, fromDefault('GoodJob: the LISTEN/NOTIFY listener checks out a connection and removes it from the pool', NOTIFIER), via),
     kind: 'good-job-listener',
@@ -144,7 +195,7 @@ export const goodJob: ServerAnalyzer = {
     const version = ctx.versions.good_job
     return {
       diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      extrasPerProcess: utilityExtras(),
+      extrasPerProcess: utilityExtras(await utilityInPool(ctx, ctx.command.argv)),
       language: 'ruby',
       processesPerDyno: sourced(1, fromDefault('`good_job start` runs one executor process', 'https://github.com/bensheldon/good_job#command-line-options')),
       server: 'good_job',
@@ -183,10 +234,10 @@ function shutdownCall(calls: readonly DslCall[]): DslCall | undefined {
 
 /**
  * The capsule a preloading master starts and keeps when its before_fork hook does not call `GoodJob.shutdown`: its
- * schedulers' threads and the cron and executor connections from the master's pool (min(pool, threads + 2)), and the
+ * schedulers' threads and the utility threads' connections from the master's pool (min(pool, threads + utility)), and the
  * notifier's LISTEN connection outside it, once per dyno. Undefined when the master does not load the app or stops it.
  */
-function masterCapsule(server: ServerAnalysis, threads: Sourced<number>, where: Source, mode: string): Extra[] {
+function masterCapsule(server: ServerAnalysis, threads: Sourced<number>, utility: Sourced<number>, where: Source, mode: string): Extra[] {
   const fork = server.fork
   if (!fork?.forks.value || !fork.preload.value) return []
   const hooks = ((server.facts as {hooks?: RubyHook[]} | undefined)?.hooks ?? []).filter((h) => h.name === fork.parentHook).flatMap((h) => {
@@ -201,10 +252,10 @@ function masterCapsule(server: ServerAnalysis, threads: Sourced<number>, where: 
   const via = [where, fork.preload.source, fromDefault(`GoodJob starts async executors after initialize in any process where in_webserver? holds, the ${master} loading config.ru included; README: stop them in before_fork with GoodJob.shutdown`, README_FORK), ...(undecided ? [undecided] : [])]
   return [
     {
-      count: sourced(threads.value + 2, fromDefault(`the ${master} loads the app, so GoodJob (execution_mode ${mode}) starts its capsule there, and no GoodJob.shutdown in ${fork.parentHook} stops it: ${threads.value} job threads + 2 (cron, executor) from the ${master}'s pool`, START_ASYNC), [...via, threads.source]),
-      demand: {own: 2, processes: 1, threads: threads.value},
+      count: sourced(threads.value + utility.value, fromDefault(`the ${master} loads the app, so GoodJob (execution_mode ${mode}) starts its capsule there, and no GoodJob.shutdown in ${fork.parentHook} stops it: ${threads.value} job threads + ${utility.value} (cron, process refreshes) from the ${master}'s pool`, START_ASYNC), [...via, threads.source, utility.source]),
+      demand: {own: utility.value, processes: 1, threads: threads.value},
       kind: 'good-job-master',
-      reason: `GoodJob capsule in the ${master} (execution_mode ${mode}, no GoodJob.shutdown in ${fork.parentHook}): job threads + cron and executor`,
+      reason: `GoodJob capsule in the ${master} (execution_mode ${mode}, no GoodJob.shutdown in ${fork.parentHook}): job threads + cron and process refreshes`,
     },
     {
       count: sourced(1, fromDefault(`the ${master}'s GoodJob notifier LISTENs on a connection it removes from the pool`, NOTIFIER), via),
@@ -261,7 +312,8 @@ async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): 
   // `async_all` runs everywhere, `async`/`async_server` only in the web server; the production default is external.
   if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
   const where = s.executionMode!.source
-  const master = masterCapsule(server, s.threads, where, mode)
+  const utility = await utilityInPool(ctx, [])
+  const master = masterCapsule(server, s.threads, utility, where, mode)
   const diagnostics = s.diagnostics.map((d) => ({...d, processType: ctx.processType}))
   let extrasPerProcess: Extra[] = [
     {
@@ -270,7 +322,7 @@ async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): 
       kind: 'good-job-async-threads',
       reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
     },
-    ...utilityExtras([where]),
+    ...utilityExtras(utility, [where]),
   ]
   const child = childCapsule(server)
   if (child) {
