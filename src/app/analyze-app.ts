@@ -339,6 +339,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
     ...(entry.sameServer ? {sameServer: entry.sameServer} : {}),
+    ...(entry.ownPostgres ? {ownPostgres: entry.ownPostgres} : {}),
     ...(entry.imageFiles ? {image: {files: input.files, image: entry.imageFiles}} : {}),
     work,
   }

@@ -130,6 +130,9 @@ export function kamalApp(files: FileReader, path: string, text: string, tools: I
   const entries: ContainerEntry[] = []
   const formation: Formation = new Map()
   const secrets = new Set<string>()
+  // Each PostgreSQL accessory is reachable from the app's containers at its container name, `<service>-<name>`, on the
+  // network Kamal puts them all on (kamal configuration/accessory.rb service_name; https://kamal-deploy.org/docs/configuration/accessories/).
+  const ownPostgres = k.service === undefined ? [] : k.postgres.map((db) => ({host: `${k.service}-${db.name}`, why: `accessory ${db.name} (${db.file}:${db.line}) runs ${db.image}, reachable as ${k.service}-${db.name} on Kamal's network`}))
   for (const role of k.roles) {
     // `--cpuset-cpus 0-1` pins the container to those CPUs, which is the count programs read (sched_getaffinity: nproc,
     // Etc.nprocessors, os.cpu_count); `--cpus 2` is a CFS quota of CPU time, which they do not read.
@@ -148,7 +151,7 @@ export function kamalApp(files: FileReader, path: string, text: string, tools: I
     for (const s of role.secrets) secrets.add(s)
     for (const note of role.notes) diagnostics.push({code: 'missing-config', file: role.file, line: role.line, message: `${role.name}: ${note}`, processType: role.name, severity: 'info'})
     if (role.envUnknown.length > 0) diagnostics.push({code: 'unknown-config-value', file: role.file, line: role.line, message: `${role.name}: env ${role.envUnknown.join(', ')} ${role.envUnknown.length === 1 ? 'is' : 'are'} ERB that Kamal renders (\`<%= … %>\`): not known here`, processType: role.name, severity: 'info'})
-    const entryBase = {cwd: image?.cwd ?? root, machine, name: role.name, ...fromImage(image), ...(vars.length > 0 ? {vars} : {})}
+    const entryBase = {cwd: image?.cwd ?? root, machine, name: role.name, ...fromImage(image), ...(vars.length > 0 ? {vars} : {}), ...(ownPostgres.length > 0 ? {ownPostgres} : {})}
     if (role.cmd) {
       // `docker run … IMAGE CMD`: the image's exec-form ENTRYPOINT takes the role's cmd as its arguments.
       const run = stage ? withEntrypoint(stage, role.cmd.value) : {command: role.cmd.value}

@@ -20,6 +20,8 @@ export interface RunningEntry extends ProcfileEntry {
   vars?: EnvLayer[]
   /** What the platform's file shows about a URL var's server (render.yaml: X and DATABASE_URL `fromDatabase` one database). */
   sameServer?: ReadonlyMap<string, SameServerEvidence>
+  /** PostgreSQL servers the deploy runs itself, by the name its containers reach them at (a Kamal accessory: `<service>-<name>`). */
+  ownPostgres?: ReadonlyArray<{host: string; why: string}>
   /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
   unknownWhy?: string
   /**

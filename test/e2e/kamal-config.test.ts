@@ -187,3 +187,36 @@ describe('a Kamal deploy with a PostgreSQL accessory and role CPU options', () =
     expect(r.diagnostics.some((d) => d.message.startsWith('accessory cache'))).toBe(false)
   })
 })
+
+/**
+ * The deploy's own PostgreSQL as a database entry's host: rails-8-kamal with its cache, queue and cable entries on
+ * `host: <%= ENV.fetch("DB_HOST") %>` (the primary keeps `url: DATABASE_URL`, a Kamal secret with no value here) and
+ * DB_HOST harbor-db in env clear. An accessory `db` running postgres:16 is reached from the app's containers at its
+ * container name, `<service>-<name>` = harbor-db (kamal configuration/accessory.rb service_name). So the four entries are
+ * most likely one server: counted on the plan as in the all-DATABASE_URL fixture (web 32, job 33: 65), each starred,
+ * naming the accessory. A host that is no accessory of the deploy stays on another server, and so does harbor-db once
+ * DATABASE_URL's value names another host.
+ */
+describe('a database entry on the deploy\'s own PostgreSQL accessory', () => {
+  const hostEntries = 'production:\n  primary:\n    adapter: postgresql\n    max_connections: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>\n    url: <%= ENV["DATABASE_URL"] %>\n  cache: &own\n    adapter: postgresql\n    max_connections: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>\n    host: <%= ENV.fetch("DB_HOST") { "localhost" } %>\n    database: harbor_cache\n  queue:\n    <<: *own\n    database: harbor_queue\n  cable:\n    <<: *own\n    database: harbor_cable\n'
+  const deploy = (dbHost: string): string => `service: harbor\nimage: harbor-co/harbor\nservers:\n  web:\n    - 10.0.0.11\n    - 10.0.0.12\n  job:\n    hosts:\n      - 10.0.0.21\n    cmd: bin/jobs\n    env:\n      clear:\n        JOB_CONCURRENCY: 2\nenv:\n  secret:\n    - RAILS_MASTER_KEY\n    - DATABASE_URL\n  clear:\n    RAILS_MAX_THREADS: 4\n    DB_HOST: ${dbHost}\naccessories:\n  db:\n    image: postgres:16\n    host: 10.0.0.31\n`
+  const plan = (dbHost: string, args: string[] = []) => planJson(join(app({'config/database.yml': hostEntries, 'config/deploy.yml': deploy(dbHost)}), 'Procfile'), ['--plan', 'standard-2', ...args])
+
+  it('counts them on the plan\'s server, starred, naming the accessory (65, as with every entry on DATABASE_URL)', () => {
+    const r = plan('harbor-db')
+    expect(r.processTypes.map((p) => [p.name, p.dynos, p.connections])).toEqual([['web', 2, 32], ['job', 1, 33]])
+    expect(r.total).toBe(65)
+    expect(r.type('web').databases).toEqual(['primary', 'cache', 'queue', 'cable'])
+    const cache = JSON.stringify(r.type('web').sources['pool.cache'])
+    expect(cache).toContain('"kind":"assumed"')
+    expect(cache).toContain('the cache entry\'s host harbor-db is a PostgreSQL server the deploy runs itself (accessory db (config/deploy.yml:22) runs postgres:16, reachable as harbor-db on Kamal\'s network), and DATABASE_URL has no value here to compare it with')
+  })
+
+  it('leaves a host that is no accessory, or one DATABASE_URL\'s value sets apart, on another server', () => {
+    for (const r of [plan('db.internal.example'), plan('harbor-db', ['--env', 'DATABASE_URL=postgres://u:pw@managed.example.com/harbor'])]) {
+      expect(r.type('web').databases).toEqual(['primary'])
+      // web 2 × min(4, 4) on primary; job 2 × min(4, 3) on primary: 8 + 6.
+      expect(r.total).toBe(14)
+    }
+  })
+})

@@ -55,6 +55,8 @@ export interface AnalyzerContext {
   exitsAtStart?: ExitsAtStart
   /** What the platform's file says about a URL var's server (model/other-server.ts takes it before the app's setup files). */
   sameServer?: ReadonlyMap<string, SameServerEvidence>
+  /** PostgreSQL servers the deploy runs itself, by the host name its containers reach them at (procfile/kamal-app.ts). */
+  ownPostgres?: ReadonlyArray<{host: string; why: string}>
   /** The language buildpack that builds the app ('ruby', 'python', …), when one is detected. */
   appLanguage?: string
   /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */

@@ -583,6 +583,15 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       server = PRIMARY_SERVER
     }
 
+    // A host that names a PostgreSQL server the deploy runs itself (a Kamal accessory, at its container name) while
+    // DATABASE_URL has no value here: the deploy's own database server, where DATABASE_URL most likely points too (a Kamal
+    // secret, say). Counted on the plan's server, starred, until DATABASE_URL's value says otherwise.
+    const own = found.host === undefined ? undefined : ctx.ownPostgres?.find((o) => `${o.host}:5432` === found.host)
+    if (own && !replica && !placed && server !== PRIMARY_SERVER && !hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value)) {
+      placed = assumed(`the ${entry.name} entry's host ${own.host} is a PostgreSQL server the deploy runs itself (${own.why}), and DATABASE_URL has no value here to compare it with: counted on the plan's server, as the same one (give DATABASE_URL with --env to check)`)
+      server = PRIMARY_SERVER
+    }
+
     // A url, host or port that only env vars with no value here give, written on the very lines the primary entry's are
     // (inherited from it with `<<: *primary_production`, or from one `default:` block both merge): wherever those vars point,
     // they point there for both, so the entry is on the primary's server. Starred: DATABASE_URL, merged into the primary
