@@ -89,3 +89,27 @@ describe('Solid Cable naming a database with no database.yml in the repository',
     expect(r.diagnostics.filter((d) => d.code === 'missing-config' && d.file === 'config/cable.yml')).toEqual([])
   })
 })
+
+// activerabbit-ai/activerabbit: cable.yml's production adapter is solid_cable, but the gem is not in Gemfile.lock (it uses
+// Redis for everything else). Action Cable requires "action_cable/subscription_adapter/solid_cable" only when the server
+// first broadcasts or subscribes, and raises then ("Could not load the 'solid_cable' Action Cable pubsub adapter ... added
+// the necessary adapter gem to your Gemfile", actioncable/lib/action_cable/server/configuration.rb): no listener is ever
+// made, and there is no SolidCable::Record to raise AdapterNotSpecified at boot. Before, the listener was counted, starred
+// as "Rails would raise at boot".
+describe('Solid Cable named in cable.yml without the gem in Gemfile.lock', () => {
+  const temp = tempApps('rails-solid-cable-missing-database')
+  const lock = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    pg (1.5.9)\n    puma (6.6.0)\n    rails (8.0.2)\n\nPLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n  pg\n  puma\n  rails (~> 8.0.2)\n'
+  const r = planJson(`${temp.app({'Gemfile.lock': lock})}/Procfile`, ['--limit', '20'])
+
+  it('counts no listener: web min(pool 5, 4 threads) = 4, nothing assumed', () => {
+    expect(r.type('web')).toMatchObject({connections: 4})
+    expect(r.type('web').extras.filter((x) => x.kind === 'solid-cable')).toEqual([])
+    expect(JSON.stringify(r.type('web'))).not.toContain('Rails would raise at boot')
+  })
+
+  it('says the adapter cannot load, on cable.yml\'s adapter line, a warning', () => {
+    const said = r.diagnostics.filter((d) => d.code === 'missing-config' && d.file === 'config/cable.yml')
+    expect(said.map((d) => [d.processType, d.line, d.severity])).toEqual([['web', 5, 'warning']])
+    expect(said[0].message).toContain('Gemfile.lock has no solid_cable gem: Action Cable raises "Could not load the \'solid_cable\' Action Cable pubsub adapter" on the first broadcast or subscription, and opens no listener')
+  })
+})

@@ -98,6 +98,28 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
   if (adapter === 'solid_cable') {
     const writing = solidCableDatabase(section!)
     const version = ctx.versions.solid_cable
+    // A Gemfile.lock without the solid_cable gem: Action Cable cannot require its adapter, and says so on the first
+    // broadcast or subscription (actioncable/lib/action_cable/server/configuration.rb pubsub_adapter: "Could not load the
+    // 'solid_cable' Action Cable pubsub adapter. Ensure ... you've added the necessary adapter gem to your Gemfile"):
+    // no listener is ever made.
+    const bundled = ctx.versions.rails ?? ctx.versions.actioncable ?? ctx.versions.activerecord
+    if (!version && bundled) {
+      return {
+        diagnostics: [
+          ...diagnostics,
+          {
+            code: 'missing-config',
+            file: CABLE_YML,
+            fix: 'add `gem "solid_cable"` to the Gemfile (and its database), or name an adapter the bundle has',
+            line,
+            message: `${ctx.processType}: ${CABLE_YML}'s ${ctx.appEnv} adapter is solid_cable, but Gemfile.lock has no solid_cable gem: Action Cable raises "Could not load the 'solid_cable' Action Cable pubsub adapter" on the first broadcast or subscription, and opens no listener`,
+            processType: ctx.processType,
+            severity: 'warning',
+          },
+        ],
+      }
+    }
+
     // SolidCable::Record calls `connects_to` when it loads: a database that database.yml does not define for the
     // environment makes ActiveRecord raise AdapterNotSpecified, so the process exits. Said by solid-databases.ts for
     // every type it hits; here the listener is an assumption too.
