@@ -180,7 +180,10 @@ const rootMainPackage = (files: AnalyzerContext['files']): boolean => files.list
  * The folder below the app root holding the Go module an image's binary was built in (photoview: `COPY api /app/api`,
  * `go build -o photoview .` in WORKDIR /app/api, `COPY --from=api /app/api/photoview /app/photoview`): the nearest folder
  * above the binary's repository path (image-files copiedPath) with a go.mod, when the root has none and the Dockerfile
- * runs `go build`.
+ * runs `go build`. Or the build context's root module ('' as dir) when the command is read from a folder without one: a
+ * script the image copied from a subfolder (prest: `COPY --from=builder /workspace/etc/entrypoint.sh /app/entrypoint.sh`,
+ * which runs `/bin/prestd`, the copy of /workspace/prestd that `go build -o prestd cmd/prestd/main.go` wrote in the
+ * builder's copy of the repository).
  */
 export function goModuleOfImageBinary(prog: string, ctx: Pick<AnalyzerContext, 'files' | 'image'>): undefined | {binary: string; dir: string} {
   const image = ctx.image
@@ -190,15 +193,37 @@ export function goModuleOfImageBinary(prog: string, ctx: Pick<AnalyzerContext, '
   const paths = prog.startsWith('/') ? [prog] : [`/app/${posix.normalize(prog)}`, ...(image.image.workdir ? [posix.join(image.image.workdir, prog)] : [])]
   // The container reading names a binary an earlier stage built at a repository path by that path (`./api/photoview`).
   const own = prog.startsWith('/') ? undefined : posix.normalize(posix.join(ctx.files.within ?? '', prog))
-  const repo = [...paths.map((p) => copiedPath(image.image, image.files, p)), own].find((p) => p !== undefined && !p.startsWith('..') && !p.startsWith('/') && p.includes('/'))
-  if (!repo) return undefined
-  const parts = repo.split('/')
-  for (let i = parts.length - 1; i > 0; i--) {
-    const dir = parts.slice(0, i).join('/')
-    if (image.files.exists(`${dir}/go.mod`)) return {binary: parts.slice(i).join('/'), dir}
+  const repos = [...paths.map((p) => copiedPath(image.image, image.files, p)), own].filter((p): p is string => p !== undefined && !p.startsWith('..') && !p.startsWith('/'))
+  const repo = repos.find((p) => p.includes('/'))
+  if (repo) {
+    const parts = repo.split('/')
+    for (let i = parts.length - 1; i > 0; i--) {
+      const dir = parts.slice(0, i).join('/')
+      if (image.files.exists(`${dir}/go.mod`)) return {binary: parts.slice(i).join('/'), dir}
+    }
   }
 
+  // The root's module, from a command read in a folder below it: a binary at the root of the repository's copy that a
+  // `go build -o NAME` of the Dockerfile wrote (not a file of the repository).
+  const atRoot = repos.find((p) => !p.includes('/') && p !== '')
+  if (ctx.files.within && atRoot && !image.files.exists(atRoot) && image.files.exists('go.mod') && dockerfileBuilds(image.files.read(image.image.dockerfile)?.text ?? '', atRoot, image.files)) return {binary: atRoot, dir: ''}
   return undefined
+}
+
+/** A `go build -o` of the Dockerfile writes a file named `name` (its output path's last part, or an output folder the packages' folders of a `./x/...` pattern are written to). */
+function dockerfileBuilds(text: string, name: string, files: AnalyzerContext['files']): boolean {
+  return text
+    .replaceAll(/\\\r?\n/g, ' ')
+    .split('\n')
+    .filter((line) => /\bgo\s+build\b/.test(line))
+    .some((line) =>
+      [...line.matchAll(/(?:^|\s)-o(?:\s+|=)["']?([^\s"';&|]+)/g)].some(
+        (m) =>
+          m[1].slice(m[1].lastIndexOf('/') + 1) === name ||
+          // `go build -o /out/ ./cmd/...`: every main package below cmd/ is written to /out/ under its folder's name.
+          (m[1].endsWith('/') && [...line.matchAll(/(?:^|\s)(?:\.\/)?([\w./-]*?)\/?\.\.\.(?=\s|$)/g)].some((p) => files.list(p[1] ? `${p[1]}/${name}` : name).some((f) => f.endsWith('.go')))),
+      ),
+    )
 }
 
 export const isGo: Matcher = (cmd, ctx) => {
@@ -219,19 +244,7 @@ export const isGo: Matcher = (cmd, ctx) => {
   // Built under another path and put at prog by a `COPY --from` (`go build -o gatus .` in WORKDIR /app, then
   // `COPY --from=builder /app/gatus .`; `-o /go/build-out/nakama`, then `COPY --from=builder /go/build-out/nakama /nakama/`):
   // a `go build -o` of this Dockerfile writes a file of that name (go.ts reads that build's package, build-outputs.ts).
-  const name = prog.slice(prog.lastIndexOf('/') + 1)
-  return text
-    .replaceAll(/\\\r?\n/g, ' ')
-    .split('\n')
-    .filter((line) => /\bgo\s+build\b/.test(line))
-    .some((line) =>
-      [...line.matchAll(/(?:^|\s)-o(?:\s+|=)["']?([^\s"';&|]+)/g)].some(
-        (m) =>
-          m[1].slice(m[1].lastIndexOf('/') + 1) === name ||
-          // `go build -o /out/ ./cmd/...`: every main package below cmd/ is written to /out/ under its folder's name.
-          (m[1].endsWith('/') && [...line.matchAll(/(?:^|\s)(?:\.\/)?([\w./-]*?)\/?\.\.\.(?=\s|$)/g)].some((p) => ctx.files.list(p[1] ? `${p[1]}/${name}` : name).some((f) => f.endsWith('.go')))),
-      ),
-    )
+  return dockerfileBuilds(text, prog.slice(prog.lastIndexOf('/') + 1), ctx.files)
 }
 
 // .NET: `dotnet X.dll`, `dotnet run`, or, in an app the .NET buildpack detects, the published

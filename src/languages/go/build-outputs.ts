@@ -143,7 +143,8 @@ export function goBuilds(files: FileReader, module: string | undefined): GoBuild
         // tonistiigi/xx's `xx-go build` (multi-platform Dockerfiles) is `go build` with GOOS/GOARCH set for the target.
         const at = /(?:^|[\s;&|("'`=:])(?:xx-)?go\s+build\s/.exec(`${l} `)
         if (!at || /^\s*#/.test(l)) continue
-        const rest = `${l} `.slice(at.index + at[0].length).split(/\s(?:&&|\|\||;|\|)\s|;\s*$|\s#/)[0]
+        // A `;` ends the command with or without a space before it (`go build -o x ./cmd/x; fi` inside a RUN's `if`).
+        const rest = `${l} `.slice(at.index + at[0].length).split(/\s(?:&&|\|\||\|)\s|;(?=\s|$)|\s#/)[0]
         // `run: "go build -o x ./cmd/x"`: the quote closing the YAML string is not the command's.
         const w = words(rest) ?? words(rest.replace(/["']\s*$/, ''))
         for (const b of w ? readBuild(w, module, files) : []) found.push({...b, file: path, line: i + 1})

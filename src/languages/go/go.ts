@@ -458,11 +458,14 @@ export const go: ServerAnalyzer = {
       const binary = rootMain && !sub.binary.includes('/') ? `./${sub.binary}` : sub.binary
       const {image: _image, ...rest} = ctx
       const inner = await go.analyze({...rest, command: {...ctx.command, argv: [binary, ...ctx.command.argv.slice(1)]}, files})
-      const note = fromDefault(`${ctx.command.argv[0]} is the image's copy of ${sub.dir}/${sub.binary}, built in the Go module of ${sub.dir}/ (its go.mod), so that module's code is read`, GO_BUILD_REF)
+      const note = sub.dir
+        ? fromDefault(`${ctx.command.argv[0]} is the image's copy of ${sub.dir}/${sub.binary}, built in the Go module of ${sub.dir}/ (its go.mod), so that module's code is read`, GO_BUILD_REF)
+        : fromDefault(`${ctx.command.argv[0]} is the image's copy of ${sub.binary}, built by the Dockerfile in the repository's Go module (go.mod at the root), so that module's code is read`, GO_BUILD_REF)
       // Pool labels name their file too (`gorm database/database.go:104`).
-      const label = (p: PoolEntry): PoolEntry => ({...p, database: p.database.replace(/(^| )([\w./-]+\.go:\d+)/, `$1${sub.dir}/$2`)})
+      const label = (p: PoolEntry): PoolEntry => (sub.dir ? {...p, database: p.database.replace(/(^| )([\w./-]+\.go:\d+)/, `$1${sub.dir}/$2`)} : p)
       const named = {...inner, ...(inner.pools ? {pools: inner.pools.map((p) => label(p))} : {}), ...(inner.otherServerPools ? {otherServerPools: inner.otherServerPools.map((p) => label(p))} : {})}
-      return fromProject({...named, processesPerDyno: {...inner.processesPerDyno, via: [...(inner.processesPerDyno.via ?? []), note]}}, sub.dir)
+      const analysis = {...named, processesPerDyno: {...inner.processesPerDyno, via: [...(inner.processesPerDyno.via ?? []), note]}}
+      return sub.dir ? fromProject(analysis, sub.dir) : analysis
     }
 
     const mod = ctx.files.read('go.mod')
