@@ -19,6 +19,7 @@ import {jvmFramework} from './jvm-framework.js'
 import {gradleAppliedScripts, productionBuildText} from '../common/database-drivers.js'
 import {HoconConfig, type HoconValue} from './hocon.js'
 import {clojureMap} from './clojure-map.js'
+import {grailsPool, isGrails} from './grails.js'
 
 // c3p0's BasicResourcePool: a checkout waits while maxPoolSize connections are out (C3P0Defaults.CHECKOUT_TIMEOUT 0: no timeout).
 const IRONJACAMAR_POOL = 'https://github.com/ironjacamar/ironjacamar/blob/master/core/src/main/java/org/jboss/jca/core/api/connectionmanager/pool/PoolConfiguration.java'
@@ -828,6 +829,13 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   if (builds.length === 0 && clojure.length === 0 && ctx.files.exists('build.sbt') && !/spring-boot|org\.springframework\.boot/.test(ctx.files.read('build.sbt')?.text ?? '')) {
     const {play} = await import('./play.js')
     return play.analyze(ctx)
+  }
+
+  // Grails: its own data source (the Grails plugin's, GORM's), configured in grails-app/conf/application.yml (grails.ts).
+  if (isGrails(ctx.files, builds)) {
+    const diagnostics: Diagnostic[] = []
+    const grails = grailsPool(ctx, builds, diagnostics)
+    return oneJvm(diagnostics, grails.entry, grails.threads, unpooled(ctx, diagnostics), 'grails')
   }
 
   if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
