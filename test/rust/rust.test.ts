@@ -518,6 +518,33 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(async5.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'src/db.rs', line: 3, message: expect.stringContaining('for each request notes() serves')}))
   })
 
+  it('actix-web 1.x: a plain fn handler making its own connection is bounded by the HttpServer workers; an async handler or actix-web 4 is not', async () => {
+    // LaMavia/blog-actix's shape: #[get("api/posts")] fn all() calls db::connect_to_db(), a diesel PgConnection::establish per
+    // request. actix-web 1.0 runs a plain fn handler inline on its worker's single-threaded event loop (handler.rs), so each
+    // worker serves one such request at a time; HttpServer starts num_cpus::get() workers (actix-server ServerBuilder::new)
+    // unless .workers(n) says. Hand: .workers(3) → 3; no .workers → a standard-1x's 8 CPUs → 8, with the CPU-count warning;
+    // an `async fn` handler, or actix-web 4 (handlers are async): 1 counted, unbounded-pool said. Before: 1*, unbounded, for all.
+    const db = 'use diesel::prelude::*;\npub fn connect_to_db() -> PgConnection {\n    PgConnection::establish(&std::env::var("DATABASE_URL").unwrap()).unwrap()\n}\n'
+    const main = (workers: string, asyncFn = false) => ['#[macro_use] extern crate actix_web;', 'use actix_web::{App, HttpResponse, HttpServer};', 'mod db;', '#[get("api/posts")]', `${asyncFn ? 'async ' : ''}fn all() -> HttpResponse {`, '    let _conn = db::connect_to_db();', '    HttpResponse::Ok().finish()', '}', 'fn main() -> std::io::Result<()> {', `    HttpServer::new(|| App::new().service(all))${workers}.bind("0.0.0.0:8080")?.run()`, '}'].join('\n')
+    const app = (actix: string, workers: string, asyncFn = false) => ({'Cargo.lock': lock({'actix-web': actix, diesel: '1.4.8'}), 'Cargo.toml': toml('blog', [`actix-web = "${actix}"`, 'diesel = { version = "1.4", features = ["postgres"] }']), 'src/db.rs': db, 'src/main.rs': main(workers, asyncFn)})
+    const pools = (a: Awaited<ReturnType<typeof run>>) => a.pools?.map((p) => [p.database, p.pool.value])
+    const three = await run('./target/release/blog', app('1.0.2', '.workers(3)'))
+    expect(pools(three)).toEqual([['diesel src/db.rs:3', 3]])
+    expect(isAssumption(three.pools![0].pool)).toBe(false)
+    expect(three.pools![0].pool.via).toContainEqual({file: 'src/main.rs', kind: 'file', line: 10})
+    expect(three.diagnostics.map((d) => d.code)).toEqual([])
+    expect(describeSourced(three.threadsPerProcess)).toMatch(/^default: actix-web 1\.x runs a plain fn handler on its worker's own thread/)
+    const cpus = await run('./target/release/blog', app('1.0.2', ''))
+    expect(pools(cpus)).toEqual([['diesel src/db.rs:3', 8]])
+    expect(cpus.diagnostics.map((d) => d.code)).toContain('cpu-count-default')
+    for (const a of [app('1.0.2', '.workers(3)', true), app('4.4.0', '.workers(3)')]) {
+      const r = await run('./target/release/blog', a)
+      expect(pools(r)).toEqual([['diesel src/db.rs:3', 1]])
+      expect(isAssumption(r.pools![0].pool)).toBe(true)
+      expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'src/db.rs', line: 3}))
+    }
+  })
+
   it("an associated function of the app's impl (`Settings::pool_size()` → `Self::var_or(\"POOL\", \"5\")`) is followed, a closure seeing the function's parameter", async () => {
     const r2d2 = {'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10'}), 'Cargo.toml': toml('feeds', ['diesel = { version = "2", features = ["postgres", "r2d2"] }'])}
     const settings = [

@@ -51,6 +51,15 @@ export interface RsSite {
   connector?: string
   /** A single connection made in a request handler (`#[get(…)] fn name`) or a function one calls: one per request in flight; names the handler. */
   perRequest?: string
+  /** That handler is a plain `fn`, not an `async fn`: a server that runs it on its worker thread serves one at a time per thread. */
+  perRequestSync?: boolean
+}
+
+/** An actix-web `HttpServer`'s `.workers(n)` call: its value, read where the literal or constant allows. */
+export interface RsWorkers {
+  file: string
+  line: number
+  value: RsValue
 }
 
 export interface RsCode {
@@ -62,6 +71,8 @@ export interface RsCode {
   opens: RsSite[]
   /** Sites inside functions the binary's code never names (another binary's): not in caps or opens. */
   unreached?: RsSite[]
+  /** `.workers(n)` on a chain that starts at `HttpServer::new(…)` (actix-web's server). */
+  workers: RsWorkers[]
 }
 
 interface Parsed {
@@ -244,7 +255,7 @@ export class RustCode {
     const diagnostics: Diagnostic[] = []
     const paths: string[] = []
     for (const d of this.opts.dirs) rsFiles(this.opts.files, d, this.opts.skip, paths)
-    const out: RsCode = {caps: [], diagnostics, files: paths, opens: [], rocketDbs: []}
+    const out: RsCode = {caps: [], diagnostics, files: paths, opens: [], rocketDbs: [], workers: []}
     if (paths.length === 0) return out
     let parser: Awaited<ReturnType<typeof loadGrammar>>
     try {
@@ -262,7 +273,7 @@ export class RustCode {
       let hit = cache.get(path)
       if (hit === undefined) {
         const text = this.opts.files.read(path)?.text
-        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(|env::var|dotenv/.test(text) ? parser.parse(text) : null
+        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(|env::var|dotenv|HttpServer/.test(text) ? parser.parse(text) : null
         if (tree) rememberTree(tree)
         const parse = (t: string): null | {rootNode: TsNode} => {
           const sub = parser.parse(t)
@@ -400,6 +411,8 @@ export class RustCode {
     const reachedBy = new Map<string, string>()
     const queue: [TsNode, string][] = handlers.map((h) => [h, h.childForFieldName('name')?.text ?? 'a handler'])
     for (const [h, name] of queue) if (!reachedBy.has(h.childForFieldName('name')?.text ?? '')) reachedBy.set(h.childForFieldName('name')?.text ?? '', name)
+    // A handler written `fn`, not `async fn` (its function_modifiers hold no `async`).
+    const syncHandlers = new Set(handlers.filter((h) => !h.namedChildren.some((c) => c?.type === 'function_modifiers' && /\basync\b/.test(c.text))).map((h) => h.childForFieldName('name')?.text ?? ''))
     // Calls only (`connect()`, `db::connect()`, `Db::open()`), never method calls (`.get()`): a name shared by a method of
     // another type would reach far too much. A bare name is a free function's; a path's last segment any function's.
     const inImpl = (f: TsNode): boolean => f.parent?.type === 'declaration_list' && f.parent.parent?.type === 'impl_item'
@@ -423,7 +436,10 @@ export class RustCode {
       const inner = around.sort((a, b) => b.startPosition.row - a.startPosition.row)[0]
       const name = inner?.childForFieldName('name')?.text
       const handler = name === undefined ? undefined : reachedBy.get(name)
-      if (handler) s.perRequest = handler
+      if (handler) {
+        s.perRequest = handler
+        if (syncHandlers.has(handler)) s.perRequestSync = true
+      }
     }
   }
 
@@ -541,6 +557,15 @@ export class RustCode {
       if (n.type !== 'call_expression') return
       const fnNode = n.childForFieldName('function')
       if (!fnNode) return
+      if (fnNode.type === 'field_expression' && fnNode.childForFieldName('field')?.text === 'workers' && fileText === undefined) {
+        // `HttpServer::new(…)….workers(n)`: the receiver chain starts at actix-web's HttpServer::new.
+        let recv = fnNode.childForFieldName('value')
+        while (recv?.type === 'call_expression' && recv.childForFieldName('function')?.type === 'field_expression') recv = recv.childForFieldName('function')!.childForFieldName('value')
+        const start = recv?.type === 'call_expression' ? pathText(recv.childForFieldName('function')) : ''
+        const arg = n.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'line_comment' && c.type !== 'block_comment')
+        if (/(^|::)HttpServer::new$/.test(start) && arg?.length === 1) out.workers.push({file, line: line(n), value: this.number(this.evaluate(file, arg[0]!, 0))})
+      }
+
       if (fnNode.type === 'field_expression') {
         const method = fnNode.childForFieldName('field')?.text ?? ''
         if (method === 'max_connections' || method === 'max_size') {

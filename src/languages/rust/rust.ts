@@ -17,7 +17,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
-import type {RsLib, RsSite, RsValue} from './rust-code.js'
+import type {RsLib, RsSite, RsValue, RsWorkers} from './rust-code.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {loadGrammar} from '../../util/tree-sitter.js'
@@ -98,6 +98,39 @@ export function binaryOf(argv: string[], ctx?: Pick<AnalyzerContext, 'files' | '
 
 // emk/heroku-buildpack-rust@cfa0f06 bin/compile:26-27 (RustConfig BUILD_PATH), :138-142: `cd "$BUILD_DIR/$BUILD_PATH"`,
 // `cargo build`, then the executables are copied into `$BUILD_PATH/target/release`.
+// actix-web 1.x: a handler may be a plain fn, run inline on the worker's single-threaded event loop (2.0 made handlers
+// async); HttpServer starts `workers` of them, num_cpus::get() unless .workers(n) says (actix-server ServerBuilder::new).
+const ACTIX1_SYNC_REF = 'https://github.com/actix/actix-web/blob/v1.0.9/src/handler.rs'
+const ACTIX_WORKERS_REF = 'https://github.com/actix/actix-net/blob/server-v0.6.1/actix-server/src/builder.rs'
+
+/**
+ * The bound on actix-web 1.x plain-fn handlers running at once: its HttpServer's workers, `.workers(n)` when the code
+ * says (read), else the dyno's logical CPUs. undefined for actix-web 2+ (handlers are async, not bounded by workers)
+ * or no actix-web.
+ */
+function actixSyncWorkers(ctx: AnalyzerContext, lock: Map<string, string>, manifestText: string, workers: RsWorkers[], diagnostics: Diagnostic[]): undefined | {cpu: boolean; value: number; via: Source[]} {
+  const locked = lock.get('actix-web')
+  const req = /^\s*actix-web\s*=\s*(?:"([^"]+)"|\{[^}\n]*\bversion\s*=\s*"([^"]+)")/m.exec(manifestText)
+  const version = locked ?? (req?.[1] ?? req?.[2])?.replace(/^[\^~=\s]+/, '')
+  if (!version || !/^(0\.|1(\.|$))/.test(version)) return undefined
+  const versionVia = fromDefault(`actix-web ${version} (${locked ? 'Cargo.lock' : 'Cargo.toml'}) runs a plain fn handler on one of its workers' threads`, ACTIX1_SYNC_REF)
+  if (workers.length === 1 && workers[0].value.kind === 'num') {
+    const w = workers[0]
+    return {cpu: false, value: w.value.kind === 'num' ? w.value.value : 0, via: [versionVia, fromFile(w.file, w.line), ...(w.value.kind === 'num' ? w.value.via : [])]}
+  }
+
+  const nproc = ctx.dyno?.nproc
+  const unsaid: Source[] = []
+  if (workers.length > 0) {
+    const at = workers.map((w) => `${w.file}:${w.line}`).join(', ')
+    unsaid.push(assumed(`HttpServer's workers are set at ${at}, not read: the default is counted`))
+    diagnostics.push({code: 'unknown-config-value', file: workers[0].file, fix: `give the value: --assume ${ctx.processType}=1:N:N`, line: workers[0].line, message: `${ctx.processType}: cannot read actix-web's workers (${at}); its default, one per CPU, is counted`, processType: ctx.processType, severity: 'warning'})
+  }
+
+  const via: Source[] = [versionVia, fromDefault("actix-web's default workers: num_cpus::get(), one per logical CPU", ACTIX_WORKERS_REF), ...(nproc ? [nproc.source, ...(nproc.via ?? [])] : [assumed("the dyno's CPU count is not known: 8 assumed")]), ...unsaid]
+  return {cpu: true, value: nproc?.value ?? 8, via}
+}
+
 const BUILD_PATH_REF = 'https://github.com/emk/heroku-buildpack-rust/blob/cfa0f0621411f0dbb46df9d4740e119b7a459ccc/bin/compile#L138-L142'
 
 /** The folder of the crate a `DIR/target/release/NAME` binary was built in, when DIR holds a Cargo.toml; '' for the app root. */
@@ -296,6 +329,8 @@ export const rust: ServerAnalyzer = {
     }
 
     const sync04 = code.opens.some((o) => o.perRequest) ? rocketSyncWorkers(ctx, lock, manifestText, parse, diagnostics) : undefined
+    const actixSync = code.opens.some((o) => o.perRequestSync) ? actixSyncWorkers(ctx, lock, manifestText, code.workers, diagnostics) : undefined
+    let actixBounded = false
     for (const o of code.opens.filter((s) => !POOLED.includes(s.lib) && !connectors.includes(s))) {
       const {ref} = defaultRef(o.lib, undefined)
       const database = `${o.lib} ${o.file}:${o.line}`
@@ -305,6 +340,16 @@ export const rust: ServerAnalyzer = {
         const pool = sourced(sync04.value, fromFile(o.file, o.line), via)
         if (sync04.cpu) for (const d of cpuCountWarning(ctx, pool, "Rocket 0.4's workers (each request opens its own connection)", `set workers in ${sync04.file} ([${sync04.env}] workers = N) or ROCKET_WORKERS`)) diagnostics.push(d)
         pools.push({database, pool, server: 'DATABASE_URL'})
+        continue
+      }
+
+      if (o.perRequest && o.perRequestSync && actixSync) {
+        // actix-web 1.x runs a plain-`fn` handler on its worker's own thread: one request at a time per worker, each with its own connection.
+        const via = [fromDefault('one connection where it is made, for each request the handler serves', ref), fromDefault(`${o.perRequest}() is a plain fn request handler that reaches this connection: actix-web 1.x calls it on the worker thread, one request at a time per worker`, ACTIX1_SYNC_REF), ...actixSync.via]
+        const pool = sourced(actixSync.value, fromFile(o.file, o.line), via)
+        if (actixSync.cpu) for (const d of cpuCountWarning(ctx, pool, "actix-web's workers (each request opens its own connection)", 'set them: HttpServer::new(…).workers(N)')) diagnostics.push(d)
+        pools.push({database, pool, server: 'DATABASE_URL'})
+        actixBounded = true
         continue
       }
 
@@ -343,7 +388,9 @@ export const rust: ServerAnalyzer = {
     // Rocket before 0.5 is synchronous (hyper 0.10): requests are served on its `workers` threads, not async tasks.
     const rocket = lock.get('rocket') ?? /^\s*rocket\s*=\s*"[\^~=\s]*([\d.]+)"/m.exec(manifestText)?.[1]
     const sync = rocket !== undefined && /^0\.[0-4](\.|$)/.test(rocket)
-    const threads: Sourced<number> = sync
+    const threads: Sourced<number> = actixBounded && !sync
+      ? sourced(total, fromDefault("actix-web 1.x runs a plain fn handler on its worker's own thread: each worker serves one such request at a time, with the connection it makes", ACTIX1_SYNC_REF), derivedFrom(pools.map((p) => p.pool)))
+      : sync
       ? sourced(total, fromDefault(`rocket ${rocket} is synchronous: each of its \`workers\` threads serves one request at a time and may hold a pooled connection meanwhile; every pooled connection is counted${pools.some((p) => p.database.startsWith('r2d2')) ? ' (an r2d2 pool opens min_idle = max_size at start)' : ''}`, ROCKET04_WORKERS_REF), derivedFrom(pools.map((p) => p.pool)))
       : sourced(total, fromDefault('async tasks can use every pooled connection at once', TOKIO), derivedFrom(pools.map((p) => p.pool)))
     if (sync) processes = sourced(1, fromDefault(`a Rust binary is one process; rocket ${rocket} (synchronous, on hyper 0.10) serves requests on its \`workers\` threads inside it`, ROCKET04_WORKERS_REF), processes.via)
