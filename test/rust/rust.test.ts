@@ -203,6 +203,29 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(isAssumption(other.pools![0].pool)).toBe(true)
   })
 
+  it("`std::cmp::max(SETTINGS.database.pool_size, 2)` with a smart-default `#[default(30)]` field: 30, assumed; `.min(n)` and `max` computed", async () => {
+    // LemmyNet/lemmy's shape: a LazyLock SETTINGS filled from a config file at runtime, its DatabaseConfig deriving
+    // SmartDefault with `#[default(30)] pub pool_size: usize`; the pool is `max(SETTINGS.database.pool_size, 2)`.
+    // Hand: 30 unless the config file says otherwise (not read here): 30, starred. `.min(12)` on it: 12, still starred.
+    // Two structs declaring pool_size with different defaults: unknown (deadpool's default, as before).
+    // Before: `max(…)` was not computed, so deadpool's default (CPUs × 4 = 32) was counted.
+    const settings = ['use smart_default::SmartDefault;', 'use std::sync::LazyLock;', 'pub static SETTINGS: LazyLock<Settings> = LazyLock::new(|| Settings::init().expect("config"));', '#[derive(SmartDefault)]', 'pub struct Settings {', '  pub database: DatabaseConfig,', '}', '#[derive(SmartDefault)]', 'pub struct DatabaseConfig {', '  /// Maximum number of active sql connections', '  #[default(30)]', '  pub pool_size: usize,', '}', ''].join('\n')
+    const main = (expr: string) => ['mod settings;', 'use settings::SETTINGS;', 'fn main() {', `    let pool_size = ${expr};`, '    let manager = AsyncDieselConnectionManager::new(url);', '    let pool = Pool::builder(manager).max_size(pool_size).build().unwrap();', '}'].join('\n')
+    const app = (expr: string, extra: Record<string, string> = {}) => ({'Cargo.lock': lock({deadpool: '0.12.1', diesel: '2.2.0', 'diesel-async': '0.5.0'}), 'Cargo.toml': toml('api', ['diesel-async = { version = "0.5", features = ["deadpool", "postgres"] }', 'smart-default = "0.7"']), 'src/main.rs': main(expr), 'src/settings.rs': settings, ...extra})
+    const sized = await run('./target/release/api', app('std::cmp::max(SETTINGS.database.pool_size, 2)'))
+    expect(sized.pools?.map((p) => [p.database, p.pool.value])).toEqual([['deadpool src/main.rs:6', 30]])
+    expect(isAssumption(sized.pools![0].pool)).toBe(true)
+    expect(describeSourced(sized.pools![0].pool)).toContain("`SETTINGS.database.pool_size` is the field's #[default(30)] (src/settings.rs:11)")
+    const capped = await run('./target/release/api', app('SETTINGS.database.pool_size.min(12)'))
+    expect(capped.pools?.map((p) => p.pool.value)).toEqual([12])
+    const literal = await run('./target/release/api', app('max(4, 2 * 3)'))
+    expect(literal.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(isAssumption(literal.pools![0].pool)).toBe(false)
+    const two = await run('./target/release/api', app('std::cmp::max(SETTINGS.database.pool_size, 2)', {'src/other.rs': '#[derive(SmartDefault)]\npub struct Replica {\n  #[default(5)]\n  pub pool_size: usize,\n}\n'}))
+    expect(two.pools?.map((p) => p.pool.value)).toEqual([32])
+    expect(isAssumption(two.pools![0].pool)).toBe(true)
+  })
+
   it("diesel-async's custom_setup connector is the pool's, not a connection of its own; a crate with no PostgreSQL is 0", async () => {
     const files = {
       'Cargo.lock': lock({deadpool: '0.12.1', diesel: '2.2.0', 'diesel-async': '0.5.0', 'tokio-postgres': '0.7.11'}),

@@ -222,6 +222,8 @@ export class RustCode {
   private readonly consts = new Map<string, {file: string; node: TsNode}[]>()
   /** Where each field name is set; `type`: the struct a literal builds (`Postgresql { max_open_connections: 10 }`). */
   private readonly fieldSets = new Map<string, {file: string; node: TsNode; scope: TsNode; type?: string}[]>()
+  /** Struct fields declared with smart-default's `#[default(N)]` (an integer literal): the value Default gives them. */
+  private readonly fieldDefaults = new Map<string, {file: string; line: number; value: number}[]>()
   private readonly parsed: Parsed[] = []
   /** The text given to a pool manager's `custom_setup` (diesel-async ManagerConfig): the functions it names make the pool's connections. */
   private readonly setups: string[] = []
@@ -458,6 +460,13 @@ export class RustCode {
       if (n.type === 'const_item' || n.type === 'static_item') {
         const name = n.childForFieldName('name')?.text
         if (name) this.consts.set(name, [...(this.consts.get(name) ?? []), {file, node: n}])
+      } else if (n.type === 'field_declaration' && n.parent?.type === 'field_declaration_list') {
+        // `#[default(30)] pub pool_size: usize` (smart-default's derive): Default::default() gives the field 30.
+        const name = n.childForFieldName('name')?.text
+        for (let a = n.previousNamedSibling; name && a && (a.type === 'attribute_item' || a.type.endsWith('comment')); a = a.previousNamedSibling) {
+          const m = a.type === 'attribute_item' ? /^#\[\s*default\s*\(\s*(\d[\d_]*)(?:u8|u16|u32|u64|usize|i32|i64)?\s*\)\s*\]$/.exec(a.text) : null
+          if (m) this.fieldDefaults.set(name, [...(this.fieldDefaults.get(name) ?? []), {file, line: line(a), value: Number(m[1].replaceAll('_', ''))}])
+        }
       } else if (n.type === 'field_initializer') {
         const field = n.childForFieldName('field')?.text
         const value = n.childForFieldName('value')
@@ -860,6 +869,15 @@ export class RustCode {
     }
   }
 
+  /** max/min of two integers (std::cmp, Ord): computed when both are read, else the one not read. */
+  private extreme(file: string, n: TsNode, which: 'max' | 'min', left: TsNode, right: TsNode, depth: number): RsValue {
+    const a = this.number(this.evaluate(file, left, depth + 1))
+    const b = this.number(this.evaluate(file, right, depth + 1))
+    if (a.kind !== 'num') return a.kind === 'absent' ? this.unknown(file, n, `\`${left.text.slice(0, 60)}\` is not set`) : a
+    if (b.kind !== 'num') return b.kind === 'absent' ? this.unknown(file, n, `\`${right.text.slice(0, 60)}\` is not set`) : b
+    return {file, kind: 'num', line: line(n), value: which === 'max' ? Math.max(a.value, b.value) : Math.min(a.value, b.value), via: [...a.via, ...b.via]}
+  }
+
   /** A string of digits read as the number it parses to (`"10".parse()`, an env var's value). */
   private number(v: RsValue): RsValue {
     if (v.kind !== 'str') return v
@@ -889,7 +907,7 @@ export class RustCode {
     const type = receiverType(n)
     const typed = type === undefined ? [] : all.filter((s) => s.type === type)
     const sets = typed.length > 0 ? all.filter((s) => s.type === undefined || s.type === type) : all
-    if (sets.length === 0) return this.configField(file, n) ?? this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
+    if (sets.length === 0) return this.configField(file, n) ?? this.fieldDefault(file, n, name) ?? this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
     const values = sets.map((s) => ({s, v: this.number(this.evaluate(s.file, s.node, depth + 1))}))
     const known = values.filter((x) => x.v.kind === 'num') as {s: (typeof sets)[0]; v: Extract<RsValue, {kind: 'num'}>}[]
     const unread = values.find((x) => x.v.kind !== 'num')
@@ -908,6 +926,18 @@ export class RustCode {
       value: best.v.value,
       via: [where(best), ...best.v.via, ...(differ ? [{kind: 'assumed' as const, why: `\`${name}\` is set to ${known.map((k) => `${k.v.value} at ${k.s.file}:${line(k.s.node)}`).join(', ')} in the code read (which one this process runs is not followed); the largest is counted`}] : [])],
     }
+  }
+
+  /**
+   * A settings field no code sets, declared `#[default(N)]` (smart-default; Lemmy's `pool_size`): N, as an assumption — the
+   * struct is usually filled from a config file or the environment at runtime (serde's `#[serde(default)]` keeps N only for
+   * a key the file leaves out), which is not read here. Several declarations of that name with different defaults: unknown.
+   */
+  private fieldDefault(file: string, n: TsNode, name: string): RsValue | undefined {
+    const all = this.fieldDefaults.get(name) ?? []
+    if (all.length === 0 || new Set(all.map((d) => d.value)).size > 1) return undefined
+    const d = all[0]
+    return {file, kind: 'num', line: line(n), value: d.value, via: [fromFile(d.file, d.line), {kind: 'assumed', why: `\`${n.text}\` is the field's #[default(${d.value})] (${d.file}:${d.line}); the value a config file or the environment gives it at runtime is not read`}]}
   }
 
   /** A settings field no code sets (`settings.database.pool`): its key in the config files the config crate or Figment loads. */
@@ -948,6 +978,8 @@ export class RustCode {
       }
 
       if (method === 'parse') return this.number(this.evaluate(file, recv, depth + 1))
+      // `a.max(b)` / `a.min(b)` (Ord::max / Ord::min on integers): the larger / smaller.
+      if ((method === 'max' || method === 'min') && args.length === 1) return this.extreme(file, n, method, recv, args[0], depth)
       // Calls that pass the value on: Option/Result plumbing, conversions, a parse inside a closure.
       if (['unwrap', 'expect', 'ok', 'into', 'try_into', 'to_owned', 'to_string', 'as_str', 'clone', 'map_err', 'context', 'with_context', 'get', 'and_then', 'map', 'ok_or', 'ok_or_else', 'as_deref'].includes(method)) {
         return this.evaluate(file, recv, depth + 1)
@@ -990,6 +1022,8 @@ export class RustCode {
     }
 
     if (/^(Some|Ok|(u8|u16|u32|u64|usize|i32|i64)::(try_from|from))$/.test(fn) && args[0]) return this.evaluate(file, args[0], depth + 1)
+    // `std::cmp::max(a, b)` / `cmp::min(a, b)` (or `max` imported from std::cmp): the larger / smaller of the two.
+    if (/^((std|core)::)?(cmp::)?(max|min)$/.test(fn) && args.length === 2 && (fn.includes('::') || !this.fns.has(last))) return this.extreme(file, n, last as 'max' | 'min', args[0], args[1], depth)
     return this.unknown(file, n, `it is what \`${fn}()\` returns, which conncalc does not compute`)
   }
 }
