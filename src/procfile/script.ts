@@ -1256,6 +1256,20 @@ class ScriptReader {
     return true
   }
 
+  /**
+   * The command's text, with a script's own `$0` as its program (`"$0"`, `exec "$0" "$@"`: the script runs itself again,
+   * as ttrss-heroku's update.sh does after its `icons` branch) replaced by the path the script was started by, so it is
+   * read as that script run again (and said as such) rather than a program named "" (`$0` has no value in the env).
+   * Only the program word: `$0` elsewhere (`echo "usage: $0"`, `$(dirname "$0")`) is left as it was.
+   */
+  private selfNamed(node: TsNode, state: State, ctx: Ctx): string {
+    if (ctx.depth === 0 || state.arg0 === undefined || state.dollar0 !== undefined) return node.text
+    const name = node.childForFieldName('name')
+    if (!name || !/^"?\$(?:0|\{0\})"?$/.test(name.text)) return node.text
+    const at = name.startIndex - node.startIndex
+    return `${node.text.slice(0, at)}${shellQuote(state.arg0)}${node.text.slice(at + name.text.length)}`
+  }
+
   private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
     // `exec gosu app "$0" "$@"`, `exec su-exec "$UID:$GID" "$0" "$@"`: an entrypoint that re-runs itself as another user
     // once, as root, it has fixed its volumes' ownership (the official postgres and redis images' docker-entrypoint.sh).
@@ -1272,7 +1286,7 @@ class ScriptReader {
     if (this.quotedCommandLine(node, state, ctx, line, bg)) return
     const origin = {file: ctx.file, line}
     const args = state.positional
-    const text0 = scriptPathSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx, this.lookup(state))
+    const text0 = scriptPathSubstituted(this.selfNamed(node, state, ctx).replaceAll(/\\\r?\n/g, ' '), ctx, this.lookup(state))
       .replaceAll(ARG_OPERATOR, (m, n: string, rest: string) => (args ? `\${${ARG}${n}${rest}}` : m))
       .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m, at: number, whole: string) => (state.dollar0 !== undefined && /^"?\$\{?0\}?"?$/.test(m) ? shellQuote(state.dollar0) : positional(m, args, !m.startsWith('"') && unquotedAt(whole, at))) ?? m)
     this.assignDefaults(text0, state, ctx, line)
