@@ -4255,6 +4255,19 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
     if (cjs.errors.length === 0) result = cjs
   }
 
+  // A .js file with type annotations (`function f(x: number)`, `type Props = {…}`: Flow, or TypeScript that Babel's
+  // preset strips at build, MoveOn/Spoke's shape) is not JavaScript Node runs but what the build turns into it: read
+  // with TypeScript's grammar (JSX too), which takes those annotations, when JavaScript's rejects the file.
+  let typed = false
+  if (result.errors.length > 0 && options.lang === 'jsx') {
+    const asTs = parseSync(file, text, {...options, lang: 'tsx'})
+    const retried = asTs.errors.length > 0 && options.sourceType === 'unambiguous' && !asTs.module.hasModuleSyntax ? parseSync(file, text, {lang: 'tsx', sourceType: 'commonjs'}) : asTs
+    if (retried.errors.length === 0) {
+      result = retried
+      typed = true
+    }
+  }
+
   const error = result.errors.find((e) => e.severity === 'Error')
   if (error) {
     const at = error.labels[0]?.start ?? 0
@@ -4267,7 +4280,7 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
   const lazy = dynamicSpecs(result, text)
   const loads = nestLoads(result.program, text, file)
   const computed = computedLoads(result, text)
-  const elided = options.lang === 'ts' || options.lang === 'tsx' ? elidedImports(result.program, text) : []
+  const elided = typed || options.lang === 'ts' || options.lang === 'tsx' ? elidedImports(result.program, text) : []
   return {diagnostics: [], ...(elided.length > 0 ? {elided} : {}), file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(computed > 0 ? {computed} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
 }
 
