@@ -163,14 +163,23 @@ describe('Go: several pools, and database/sql over a pgxpool', () => {
     expect(describeSourced(a.pools![0].pool)).toContain('the largest is counted')
   })
 
-  it('database/sql over the pgxpool adds no pool; the main pool unread (RELAY_DB_MAX_OPEN_CONN unset, no default read) beside the lock pool 16: 16, starred, the unread one named', async () => {
+  it('database/sql over the pgxpool adds no pool; RELAY_DB_MAX_OPEN_CONN unset and no default tag: the field keeps Go\'s zero value, so the method returns its default 100 (the larger beside the lock pool 16), starred, the unset variable named', async () => {
+    // envconfig.Process leaves a field with no value and no `default` tag as it was: the zero value of a fresh
+    // `var cfg config.DatabaseConfiguration`, 0 (kelseyhightower/envconfig envconfig.go process()).
     const a = await run('bin/relay', OVER_POOL)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([100])
+    expect(a.threadsPerProcess.value).toBe(100)
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+    expect(describeSourced(a.pools![0].pool)).toContain("RELAY_RELAY_DB_MAX_OPEN_CONN and RELAY_DB_MAX_OPEN_CONN are unset and DatabaseConfiguration.MaxOpenConns has no default tag: it keeps Go's zero value 0")
+    expect(describeSourced(a.pools![0].pool)).toContain('stdlib.OpenDBFromPool')
+  })
+
+  it('the same field also set in code (`cfg.MaxOpenConns = limit()` of a function conncalc cannot read): not taken as 0; the unread pool named beside the lock pool, 16*', async () => {
+    const main = OVER_POOL['cmd/relay/main.go'].replace('\tdatabase.Open(cfg)', '\tcfg.MaxOpenConns = limit()\n\tdatabase.Open(cfg)')
+    const a = await run('bin/relay', {...OVER_POOL, 'cmd/relay/main.go': main})
     expect(a.pools?.map((p) => p.pool.value)).toEqual([16])
-    expect(a.threadsPerProcess.value).toBe(16)
     expect(isAssumption(a.pools![0].pool)).toBe(true)
     expect(describeSourced(a.pools![0].pool)).toContain('pgxpool MaxConns is also set at database/database.go:21, which conncalc cannot read')
-    expect(describeSourced(a.pools![0].pool)).toContain('stdlib.OpenDBFromPool')
-    expect(a.diagnostics.some((d) => d.code === 'unresolved-env' && d.message.includes('RELAY_DB_MAX_OPEN_CONN'))).toBe(true)
   })
 
   it('RELAY_DB_MAX_OPEN_CONN=0: the method returns its default 100; =50: 50 (the larger of it and the lock pool)', async () => {

@@ -57,6 +57,8 @@ interface TaggedField {
   lib: 'caarlos0/env' | 'cleanenv' | 'configor' | 'envconfig' | 'envdecode'
   line: number
   name: string
+  /** An integer field (`int`, `int32`, `uint`…): unset, it keeps Go's zero value 0. */
+  numeric?: true
   splitWords: boolean
   struct: string
 }
@@ -133,7 +135,7 @@ function collectTagged(nodes: readonly TsNode[], path: string, into: TaggedField
       const key = lib === 'envconfig' ? tags.get('envconfig') : tags.get('env')?.split(',')[0]
       const dflt = lib === 'envconfig' || lib === 'configor' ? tags.get('default') : lib === 'envdecode' ? decodeDefault!.slice('default='.length) : lib === 'cleanenv' ? tags.get('env-default') : tags.get('envDefault')
       for (const id of field.childrenForFieldName('name')) {
-        if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, splitWords: tags.get('split_words') === 'true', struct})
+        if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, ...(/^u?int(8|16|32|64)?$/.test(type?.text ?? '') ? {numeric: true as const} : {}), splitWords: tags.get('split_words') === 'true', struct})
       }
     }
   }
@@ -639,6 +641,22 @@ export class GoFile {
     if (values.length === 1) return values[0]
     const places = values.map((v) => `${v.file}:${v.line}`).sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
     return this.unknown(n, `\`${n.text}\` is set in ${values.length} places (${places.join(', ')}) that conncalc cannot tell apart`)
+  }
+
+  /**
+   * An integer field an env struct tag fills, whose variables are unset and which has no default tag (`v`: its value, null
+   * with the variables named): Go's zero value 0, when no code read sets the field — what the app's own test of it
+   * (`if dc.SetMaxOpenConnections <= 0 { return DefaultMaxOpenConnections }`, frain-dev/convoy) then decides on. A config
+   * file the app decodes into the struct first could set it: assumed, said. Any other value is `v` itself.
+   */
+  zeroIfUnset(n: TsNode, v: EvalValue | undefined): EvalValue | undefined {
+    if (v?.kind !== 'known' || v.value !== null || !v.missingEnv?.length || n.type !== 'selector_expression') return v
+    const operand = n.childForFieldName('operand')
+    const name = n.childForFieldName('field')?.text
+    const tagged = name ? this.input.tagged?.find(name, operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined) : undefined
+    if (!tagged?.numeric || this.setInCode(n)) return v
+    const names = [...new Set(v.missingEnv.map((m) => m.name))].join(' and ')
+    return this.known(n, 0, [fromFile(tagged.file, tagged.line), assumed(`${names} ${names.includes(' and ') ? 'are' : 'is'} unset and ${tagged.struct}.${tagged.name} has no default tag: it keeps Go's zero value 0 (no code read sets it; a config file the app loads into the struct could)`)], [v])
   }
 
   /** `flag.IntVar(&x, "name", 25, usage)`: the Procfile's `-name=N`, else the default. */
@@ -1187,8 +1205,8 @@ export class GoFile {
         if (value) return found[0].file.evaluate(value)
         // `if x <= 0 { return Default }; return x`: the comparison decides which is returned.
         const {left, op, otherwise, right, then} = defaulted!
-        const a = found[0].file.evaluate(left)
-        const b = found[0].file.evaluate(right)
+        const a = found[0].file.zeroIfUnset(left, found[0].file.evaluate(left))
+        const b = found[0].file.zeroIfUnset(right, found[0].file.evaluate(right))
         if (a?.kind !== 'known' || b?.kind !== 'known' || typeof a.value !== 'number' || typeof b.value !== 'number') return found[0].file.unknown(left, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) returns by \`${left.text} ${op} ${right.text}\`, which conncalc cannot decide`, [a, b].filter((x): x is EvalValue => Boolean(x)))
         const holds = ({'!=': a.value !== b.value, '<': a.value < b.value, '<=': a.value <= b.value, '==': a.value === b.value, '>': a.value > b.value, '>=': a.value >= b.value} as Record<string, boolean>)[op]
         const picked = found[0].file.evaluate(holds ? then : otherwise)
