@@ -847,6 +847,13 @@ class ScriptReader {
       }
 
       default: {
+        // The arithmetic of a `(( … ))` command (`((elapsed=elapsed+1))`): it computes, it starts nothing — unless a `$( … )`
+        // inside runs a command. Its status is its value's, not known here.
+        if (node.parent?.type === 'compound_statement' && node.parent.children[0]?.type === '((' && node.descendantsOfType('command_substitution').length === 0) {
+          state.status = undefined
+          return
+        }
+
         this.diagnostics.push({
           code: 'unknown-config-value',
           file: ctx.file,

@@ -320,6 +320,15 @@ describe('followCommand: what stays up', () => {
     expect(broken.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'start.sh'}))
   })
 
+  it('a `(( … ))` arithmetic command starts nothing and is not reported (prest/prest etc/entrypoint.sh); one with a `$( … )` is', async () => {
+    const r = (await follow('sh entrypoint.sh', {'entrypoint.sh': '#!/bin/sh\nelapsed=0\n((elapsed=elapsed+1))\n/bin/prestd\n'}))!
+    expect(r.argvs).toEqual(['/bin/prestd'])
+    expect(r.diagnostics).toEqual([])
+    const sub = (await follow('sh entrypoint.sh', {'entrypoint.sh': '#!/bin/bash\n(( n = $(./count-workers) ))\n/bin/prestd\n'}))!
+    expect(sub.argvs).toEqual(['/bin/prestd'])
+    expect(sub.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'entrypoint.sh', line: 2}))
+  })
+
   it('`a || b`: b runs only when a fails, so it is not what stays up; a pipe\'s far end only reads', async () => {
     const r = (await follow('bash start.sh', {'start.sh': 'python manage.py migrate || exit 1\ngunicorn app:app 2>&1 | tee -a log/web.log\n'}))!
     expect(r.argvs).toEqual(['gunicorn app:app'])
