@@ -21,6 +21,7 @@ import {pyCandidate} from './candidate.js'
 import {pinnedVersion} from './pins.js'
 import {asString} from './evaluate.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {pasteAppModule} from './pasteini.js'
 import {pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis, defaultWorkers} from './server.js'
@@ -35,6 +36,7 @@ const REF_18 = 'https://github.com/benoitc/gunicorn/blob/18.0/gunicorn/config.py
 const FLAGS = {
   chdir: ['--chdir'],
   config: ['-c', '--config'],
+  paste: ['--paste', '--paster'],
   pythonpath: ['--pythonpath'],
   threads: ['--threads'],
   workerClass: ['-k', '--worker-class'],
@@ -241,11 +243,16 @@ export const gunicorn: ServerAnalyzer = {
       workers: [flagCandidate(flags.workers, 'gunicorn workers'), fromCmdArgs(envFlags.workers, 'gunicorn workers'), fromConfig(config, 'workers', 'gunicorn workers')],
     })
     append(diagnostics, shape.diagnostics)
-    const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
+    // `--paste conf/production.ini`: the app is the one the PasteDeploy ini builds (its [app:main] factory's module).
+    const paste = appArgument(args) === undefined ? (flags.paste?.value ?? envFlags.paste?.value ?? asString(config?.names.get('paste'))) : undefined
+    const found = paste ? pasteAppModule((f) => ctx.files.read(f)?.text, appPath(paste)) : undefined
+    // An egg's package is the distribution's name only by custom: taken when the app has that package, never said missing.
+    const pasted = found && (!found.egg || project.resolve(found.module)) ? found : undefined
+    const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app')) ?? (pasted ? `${pasted.module}:` : undefined)
     const appModule = moduleOfAppSpec(appSpec)
     const entries = entryFiles(project, [appModule])
     const analysis = await pythonAnalysis({
-      ...(appModule ? {appModule: {module: appModule, named: `gunicorn ${appSpec}`}} : {}),
+      ...(appModule ? {appModule: {module: appModule, named: pasted ? `gunicorn --paste ${paste}` : `gunicorn ${appSpec}`, ...(pasted?.egg ? {providedBy: pasted.egg} : {})}} : {}),
       ctx,
       diagnostics,
       entries,

@@ -172,3 +172,15 @@ function stageCopy(dockerfile: string, workdirs: readonly string[], name: string
 
   return undefined
 }
+
+/**
+ * The requirements files the app's install reads beyond the usual names: requirements.txt's `-r`/`-c` files, and the
+ * files a container image's Dockerfile installs from (`pip install -r requirements/requirements.txt`), each with its
+ * text. Empty when there are none or they cannot be found.
+ */
+export function installedRequirementFiles(ctx: AnalyzerContext): {file: string; text: string}[] {
+  const own = withIncludes(ctx.files, 'requirements.txt', new Set<string>()).map((file) => ({file, text: ctx.files.read(file)?.text ?? ''}))
+  const image = ctx.image ? imageRequirements(ctx.image) : undefined
+  const built = image && image !== 'unread' ? image.map((file) => ({file, text: ctx.image!.files.read(file)?.text ?? ''})) : []
+  return [...own, ...built]
+}

@@ -336,14 +336,32 @@ export class PythonProject {
    */
   async walk(entries: string[]): Promise<PyModule[]> {
     const existing = entries.filter((e) => this.ctx.files.exists(e))
-    return walkModules(existing, (path) => this.load(path), (m, path) =>
-      m.imports.flatMap((imp) => [
+    return walkModules(existing, (path) => this.load(path), (m, path) => [
+      ...m.imports.flatMap((imp) => [
         this.resolve(imp.module, imp.level, path),
         // `from . import db` / `from app import models`: the names may be submodules.
         ...(Array.isArray(imp.names) ? imp.names.map((n) => this.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, path)) : []),
       ]),
-    )
+      ...pyramidIncludes(m).map((inc) => this.resolve(inc.module, inc.level, path)),
+    ])
   }
+}
+
+/**
+ * Pyramid's `config.include("lms.db")` / `config.include(".models")`: the Configurator imports that module by its
+ * dotted name (relative to the configuring package when it starts with a dot) and calls its `includeme(config)`
+ * (https://docs.pylonsproject.org/projects/pyramid/en/latest/api/config.html#pyramid.config.Configurator.include), so the module runs as an import does: where a Pyramid app makes its SQLAlchemy engine
+ * (`def includeme(config): engine = create_engine(…)`). Read in a module that imports Pyramid or a pyramid_* package;
+ * a name that is no module of the app (`pyramid_jinja2`) resolves to nothing.
+ */
+function pyramidIncludes(m: PyModule): {level: number; module: string}[] {
+  if (!m.imports.some((i) => i.level === 0 && /^pyramid(?:[._]|$)/.test(i.module))) return []
+  return m.calls.flatMap((c) => {
+    if (!/\.include$/.test(c.callee)) return []
+    const name = c.args[0]?.kind === 'known' && typeof c.args[0].value === 'string' ? c.args[0].value : undefined
+    const dotted = name === undefined ? undefined : /^(\.*)([A-Za-z_][\w.]*)?$/.exec(name.trim())
+    return dotted && (dotted[1] !== '' || dotted[2]) ? [{level: dotted[1].length, module: dotted[2] ?? ''}] : []
+  })
 }
 
 /** `proj.wsgi:application` / `app.main:app` / `main` → the module's file candidates. */

@@ -19,6 +19,7 @@ import type {Source} from '../../model/source.js'
 
 import {assumed, fromDefault, fromFile} from '../../model/source.js'
 import {parseIni} from '../../util/ini.js'
+import {installedRequirementFiles} from './installed.js'
 
 const DATABASE_UTILS = 'https://github.com/newrelic/newrelic-python-agent/blob/main/newrelic/core/database_utils.py'
 const CONFIG_REF = 'https://docs.newrelic.com/docs/apm/agents/python-agent/configuration/python-agent-configuration/#txn-tracer-explain-enabled'
@@ -49,7 +50,8 @@ export const pythonNewRelic: ProcessAddon = {
   analyze(ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis {
     const wrapper = ctx.command.wrappers.find((w) => w.startsWith('newrelic-admin run-'))
     if (!wrapper || server.language !== 'python' || server.threadsPerProcess.value === 0 || !(server.pools ?? []).some((p) => p.pool.value > 0)) return {diagnostics: []}
-    const driverFile = DEPENDENCY_FILES.find((f) => EXPLAINING_DRIVER.test(ctx.files.read(f)?.text ?? ''))
+    // The usual dependency files, else the files requirements.txt includes or the image's pip install reads.
+    const driverFile = DEPENDENCY_FILES.find((f) => EXPLAINING_DRIVER.test(ctx.files.read(f)?.text ?? '')) ?? installedRequirementFiles(ctx).find((f) => EXPLAINING_DRIVER.test(f.text))?.file
     if (!driverFile) return {diagnostics: []}
     const monitor = ctx.env.get('NEW_RELIC_MONITOR_MODE')
     if (monitor && isFalse(monitor.value)) return {diagnostics: []}

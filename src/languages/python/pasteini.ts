@@ -119,3 +119,52 @@ export function pserveServer(ctx: AnalyzerContext, words: (string | undefined)[]
 
   return unread(`${path}'s [server:${serverName}] uses ${section.get('use')?.value ?? 'no server (no use =)'}, a server conncalc does not read from a paste ini`)
 }
+
+/**
+ * The module of the app a PasteDeploy ini builds (`gunicorn --paste conf/production.ini`: gunicorn/app/pasterapp.py
+ * loads it with paste.deploy's loadapp): the `[app:NAME]` section (NAME from `file.ini#NAME`, default main), or the app
+ * a `[pipeline:NAME]` ends with (its last word) or a `[filter-app:NAME]`'s `next` names, to the section whose
+ * `use = call:module:factory`, `paste.app_factory = module:factory` or `use = egg:dist#entry` (the distribution's
+ * own package: its entry point is in setup.py / pyproject.toml, and a Pyramid app's is its package's `main`) builds it
+ * (https://docs.pylonsproject.org/projects/pastedeploy/en/latest/index.html). `config:other.ini` is followed in the same folder. Undefined when the file or a section is not there.
+ */
+export function pasteAppModule(read: (path: string) => string | undefined, spec: string): {egg?: string; file: string; line: number; module: string} | undefined {
+  const bare = spec.replace(/^config:/, '').replace(/^(\.\/)+/, '')
+  const hash = bare.indexOf('#')
+  let path = hash === -1 ? bare : bare.slice(0, hash)
+  let name = hash === -1 ? 'main' : bare.slice(hash + 1) || 'main'
+  for (let hops = 0; hops < 8; hops++) {
+    const text = /^\/|(?:^|\/)\.\.(?:\/|$)/.test(path) ? undefined : read(path)
+    if (text === undefined) return undefined
+    const sections = new Map(parseIni(text).map((sec) => [sec.name.replace(/\s+/g, ''), sec]))
+    const section = sections.get(`app:${name}`) ?? sections.get(`pipeline:${name}`) ?? sections.get(`filter-app:${name}`) ?? (name === 'main' ? sections.get('app') : undefined)
+    if (!section) return undefined
+    const at = (key: string): {line: number; value: string} | undefined => section.values.get(key)
+    if (section.name.startsWith('pipeline:')) {
+      const last = at('pipeline')?.value.split(/\s+/).filter(Boolean).at(-1)
+      if (!last) return undefined
+      name = last
+      continue
+    }
+
+    if (section.name.startsWith('filter-app:')) {
+      const next = at('next')?.value.trim()
+      if (!next) return undefined
+      name = next
+      continue
+    }
+
+    const factory = at('paste.app_factory')
+    const use = at('use')
+    const call = factory ? /^([A-Za-z_][\w.]*):/.exec(factory.value.trim()) : use ? /^call:\s*([A-Za-z_][\w.]*):/.exec(use.value.trim()) : undefined
+    if (call) return {file: path, line: (factory ?? use)!.line, module: call[1]}
+    const egg = use ? /^egg:\s*([A-Za-z_][\w.-]*)/.exec(use.value.trim()) : undefined
+    if (egg) return {egg: egg[1], file: path, line: use!.line, module: egg[1].replaceAll('-', '_')}
+    const other = use ? /^config:\s*([^#\s]+)(?:#(\S+))?/.exec(use.value.trim()) : undefined
+    if (!other) return undefined
+    path = other[1].startsWith('/') ? other[1] : `${path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : ''}${other[1]}`
+    name = other[2] ?? 'main'
+  }
+
+  return undefined
+}
