@@ -91,7 +91,9 @@ export function parseScaleSpec(spec: string, where?: {hint?: string; label: stri
   if (eq === -1) fail('missing =QUANTITY')
   const type = spec.slice(0, eq)
   if (type === '') fail('missing the process type before =')
-  if (!/^[\w-]+$/.test(type)) fail(`"${type}" is not a process type name (letters, digits, _ and -)`)
+  // A Cloud Foundry manifest's application named by a variable cf push fills in (`name: ((app_name))-worker`) is a
+  // type conncalc shows under that name, and names in its own hints: it can be scaled by it.
+  if (!/^(?:[\w-]|\(\([\w.-]+\)\))+$/.test(type)) fail(`"${type}" is not a process type name (letters, digits, _ and -, or a manifest's ((variable)))`)
 
   const rest = spec.slice(eq + 1)
   const colon = rest.indexOf(':')

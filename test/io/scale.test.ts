@@ -47,6 +47,10 @@ describe('parseScale', () => {
     expect(parseScale(['web=2', 'web=5']).get('web')?.quantity.value).toBe(5)
   })
 
+  it('takes a Cloud Foundry application named by a manifest variable, as conncalc shows it', () => {
+    expect([...parseScale(['((app_name))-worker=2', '((app_name))=1:standard-2x']).keys()]).toEqual(['((app_name))-worker', '((app_name))'])
+  })
+
   it('returns an empty formation for no arguments', () => {
     expect(parseScale([]).size).toBe(0)
     expect(parseScale(['  ']).size).toBe(0)
@@ -62,7 +66,8 @@ describe('parseScale', () => {
     ['web=1.5', '--scale web=1.5: "1.5" is not a number of dynos (a whole number, or MIN..MAX)'],
     ['web=10..2', '--scale web=10..2: the range 10..2 ends below its start'],
     ['web+1', '--scale web+1: relative changes need the current formation; give the number of dynos, e.g. web=3'],
-    ['we.b=1', '--scale we.b=1: "we.b" is not a process type name (letters, digits, _ and -)'],
+    ['we.b=1', '--scale we.b=1: "we.b" is not a process type name (letters, digits, _ and -, or a manifest\'s ((variable)))'],
+    ['((app=1', '--scale ((app=1: "((app" is not a process type name (letters, digits, _ and -, or a manifest\'s ((variable)))'],
   ])('refuses %j with a one-line message and a syntax hint', (arg, message) => {
     const e = thrown(() => parseScale([arg]))
     expect(e.message).toBe(message)

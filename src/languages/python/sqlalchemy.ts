@@ -5,7 +5,7 @@
  * also through the app's own subclass of its SQLAlchemy class, and before 3.0 its
  * SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW config keys.
  */
-import {PLATFORM_DATABASE_URLS, unsetUrlServer} from '../../util/pg-url.js'
+import {PLATFORM_DATABASE_URLS, unsetUrlServer, unsetVarsOf} from '../../util/pg-url.js'
 import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
@@ -408,6 +408,11 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
 
       const at = opts ?? (version?.read ? firstLegacy : undefined)
       const file = at?.file ?? m.file
+      // SQLALCHEMY_DATABASE_URI read from a var (not the platform's) with no value here: the engine's server is that
+      // var's, as a create_engine on the same var is (model/other-server.ts), so both are placed alike.
+      const uri = flaskConfig(modules, 'SQLALCHEMY_DATABASE_URI')
+      const uriServer = uri ? engineServer(uri.value) : undefined
+      const server = uriServer !== undefined && unsetVarsOf(uriServer) ? uriServer : 'DATABASE_URL'
       // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
       const unreadOpts = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
       // Neither the options nor the pre-3.0 keys are set anywhere read, and a config source conncalc cannot read may set them.
@@ -416,8 +421,8 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
       const found = hookPoolclass(modules, subclasses)
       const hook = found && !found.cond ? found : undefined
       const e = hook
-        ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, 'DATABASE_URL', threads, diags)
-        : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diags, unread)
+        ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, server, threads, diags)
+        : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, server, threads, diags, unread)
       if (e && hook) {
         out.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
       } else if (e) {
