@@ -88,4 +88,13 @@ describe('Flask apps on Werkzeug\'s development server (conncalc plan --json)', 
     expect(a.diagnostics[0].message).toContain('finds no Flask app\'s run() in it')
     expect(a.threadsPerProcess.source.kind).toBe('assumed')
   })
+
+  it('a script whose only .run() is asyncio.run(main()) is read as a script, in an app that also has Flask: its asyncpg pool (max 4, min 2 kept open) on the main thread = 2', async () => {
+    const bot = 'import asyncio\nimport os\n\nimport asyncpg\n\n\nasync def main():\n    pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=4)\n    async with pool.acquire() as conn:\n        await conn.execute("select 1")\n\n\nif __name__ == "__main__":\n    asyncio.run(main())\n'
+    const a = await analyze('python bot.py', {'bot.py': bot, 'requirements.txt': 'flask==3.0.3\nasyncpg==0.29.0\n'})
+    expect(a.server).toBe('python-script')
+    expect(a.diagnostics.filter((d) => d.code === 'unknown-command')).toEqual([])
+    expect(a.pools?.map((p) => [p.database, p.pool.value, p.minOpen?.value])).toEqual([['asyncpg bot.py:8', 4, 2]])
+    expect(a.threadsPerProcess.value).toBe(1)
+  })
 })

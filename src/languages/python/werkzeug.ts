@@ -138,6 +138,9 @@ async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: str
 
 const FLASK_APP_RUN = /(^|\.)Flask\(\)\.run$/
 
+/** Module-level run functions of the standard library and the event-loop libraries, called by their import-qualified name. */
+const LIBRARY_RUN = /^(?:asyncio|trio|anyio|curio|uvloop|subprocess)\.run$/
+
 /** What `python script.py` runs when its `.run(` calls are none of them a Flask app's: a script (script.ts). */
 const NOT_FLASK = 'not-flask'
 
@@ -178,8 +181,9 @@ async function appRun(ctx: AnalyzerContext, script: string, project: PythonProje
     return made.length > 0 && made.every((c) => !/(^|\.)Flask$/.test(c.callee) && (c.appDefined === true || fromApp(c.callee)))
   }
 
-  // A function the app defines (`def run(args): …` called as `run(args)`) is not a Flask app's method either.
-  if (!run && runs.length > 0 && runs.every((c) => c.appDefined === true || ownModule(c.callee) || ownObject(c.callee))) return NOT_FLASK
+  // A function the app defines (`def run(args): …` called as `run(args)`) is not a Flask app's method either, nor a
+  // library's own run function: `asyncio.run(main())` (an event loop's entry), `subprocess.run([...])`.
+  if (!run && runs.length > 0 && runs.every((c) => c.appDefined === true || ownModule(c.callee) || ownObject(c.callee) || LIBRARY_RUN.test(c.callee))) return NOT_FLASK
   if (!run) {
     return {
       code: 'unknown-command',
