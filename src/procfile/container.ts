@@ -584,6 +584,13 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   if (bare && copy) {
     const rel = posix.relative(image.cwd || '.', posix.join(image.context, copy.from)) || '.'
     line = `${bare[1]}${rel.startsWith('.') ? rel : `./${rel}`}${command.slice(bare[0].length)}`
+  } else if (bare) {
+    // A folder of the app that the Dockerfile's ENV puts on the PATH (`ENV PATH /var/lib/hypothesis/bin:$PATH` after
+    // `COPY . .` into /var/lib/hypothesis, then `CMD ["init-env", …]`): the shell finds the app's script there first.
+    const envPath = stage.env.filter((e) => e.name === 'PATH').at(-1)?.value ?? ''
+    const dirs = envPath.split(':').filter((d) => d.startsWith('/') && !DEFAULT_PATH.includes(d))
+    const found = dirs.map((d) => `${d}/${bare[2]}`).find((abs) => mounts.some((x) => (abs === x.to || abs.startsWith(`${x.to}/`)) && files.exists(posix.join(x.from, abs.slice(x.to.length).replace(/^\/+/, '')))))
+    if (found) line = `${bare[1]}${found}${command.slice(bare[0].length)}`
   }
 
   // A program named by a path from the WORKDIR (`ENTRYPOINT ["./zero2prod"]` after `COPY --from=builder
