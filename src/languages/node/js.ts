@@ -4204,6 +4204,40 @@ export function valueReferenceLines(file: string, text: string, name: string): S
 }
 
 /**
+ * The app function whose body holds line `line` of the file: the nearest enclosing function with a name of its own
+ * (`function seed() {…}`, `const seed = async () => {…}`), passing over callbacks and methods (they exist only once it
+ * runs); 'top' when none encloses it (a module's top level). Undefined when the file does not parse.
+ */
+export function enclosingFunctionAt(file: string, text: string, line: number): 'top' | undefined | {line: number; name: string} {
+  if (!loaded) return undefined
+  const options = optionsFor(file)
+  let result = loaded.parseSync(file, text, options)
+  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
+  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const lineOf = lineIndex(text)
+  let found: 'top' | {line: number; name: string} = 'top'
+  const walk = (n: N, named?: string): void => {
+    if (lineOf(n.start) > line || lineOf(n.end) < line) return
+    const fn = n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression'
+    const name = n.type === 'FunctionDeclaration' && n.id ? n.id.name : fn ? named : undefined
+    if (fn && name !== undefined) found = {line: lineOf(n.start), name}
+    // `const seed = async () => {…}`: the declarator names the function it is given.
+    const names = n.type === 'VariableDeclarator' && n.id.type === 'Identifier' ? n.id.name : undefined
+    for (const key in n) {
+      if (key === 'parent' || TYPE_KEYS.has(key)) continue
+      const value = (n as unknown as Record<string, unknown>)[key]
+      const pass = key === 'init' ? names : undefined
+      if (Array.isArray(value)) {
+        for (const v of value) if (v && typeof v === 'object' && typeof (v as N).type === 'string') walk(v as N)
+      } else if (value && typeof value === 'object' && typeof (value as N).type === 'string') walk(value as N, pass)
+    }
+  }
+
+  walk(result.program as unknown as N)
+  return found
+}
+
+/**
  * The modules a parsed file loads, as its compiled code does: the specifiers of the import declarations its compiler
  * removes (elidedImports) are left out, one per declaration (another import or require() of the same module stays).
  */

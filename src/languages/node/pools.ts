@@ -547,6 +547,59 @@ function uncalledHere(files: FileReader, fn: JsFunctionSites, uses: readonly {fi
 }
 
 /**
+ * Whether the app function `fn` runs in no process, though code read for this process calls it: every line of the app's
+ * code (tests aside) that names it lies in the body of another app function that itself runs in none (no code calls it,
+ * or only such functions do: a package's test helpers `seed()` and `seedDb()` calling `bootstrap_testing()`, all
+ * re-exported by the index the process imports, read but never run), or in a file no process loads (neverLoaded).
+ * False when a line is at the top level of a file that may be loaded, in a function a framework may call by name, in a
+ * cycle, or in a file that does not parse. `memo` keeps each function's answer for one process type.
+ */
+function deadThrough(files: FileReader, fn: {file: string; line: number; name: string}, memo: Map<string, boolean | 'open'>, loaded: ReadonlySet<string>, entry: string | undefined, depth = 0): boolean {
+  const key = `${fn.file}:${fn.line}:${fn.name}`
+  const known = memo.get(key)
+  if (known !== undefined) return known === true
+  // The process's entry file: what it exports or re-exports, a runner or framework that loads it by path may call.
+  if (depth > 6 || fn.name.startsWith('new ') || frameworkMayCall(fn.name) || fn.file === entry) return false
+  if (entry !== undefined && namedIn(files, [fn.name], fn.file).files.includes(entry)) return false
+  memo.set(key, 'open')
+  const uses = usesOf(files, fn, true)
+  const dead =
+    uses !== 'unsure' &&
+    uses.every((u) => {
+      if (u.inside === undefined) return false
+      if (neverLoaded(files, u.file, loaded)) return true
+      if (u.inside === 'top') return false
+      return (u.file === fn.file && u.inside.line === fn.line) || deadThrough(files, {file: u.file, ...u.inside}, memo, loaded, entry, depth + 1)
+    })
+  memo.set(key, dead)
+  return dead
+}
+
+/**
+ * Whether the app's code file `file` (from the app root) runs in no process but its own, if any: this process does not
+ * load it, and either it is a program of its own (programEntry: a package.json script runs it, or it has a #! line) or
+ * no other code file outside the tests names its file name as a word (`import {testServer} from '../../server-test'`
+ * only in specs). Text, not parse: any mention keeps it loadable.
+ */
+function neverLoaded(files: FileReader, file: string, loaded: ReadonlySet<string>): boolean {
+  if (loaded.has(file)) return false
+  if (programEntry(files, file) !== undefined) return true
+  const stem = posix.basename(file).replace(/\.[^.]+$/, '')
+  if (!/^[\w$][\w$-]*$/.test(stem) || stem === 'index') return false
+  const named = namedIn(files, [stem], file)
+  return !named.truncated && named.files.every((f) => TEST_CODE.test(f))
+}
+
+/** deadThrough's answer for the function that makes a pool, said: where it is called. Undefined when it may run. */
+function calledOnlyFromDead(files: FileReader, fn: JsFunctionSites, memo: Map<string, boolean | 'open'>, loaded: ReadonlySet<string>, entry: string | undefined): string | undefined {
+  const uses = usesOf(files, fn, true)
+  if (uses === 'unsure' || uses.length === 0 || !deadThrough(files, fn, memo, loaded, entry)) return undefined
+  const places = [...new Set(uses.map((u) => (typeof u.inside === 'object' && !neverLoaded(files, u.file, loaded) ? `\`${u.inside.name}()\` (${u.file}:${u.inside.line})` : `${u.file}:${u.line}`)))]
+  const list = places.length <= 3 ? places.join(', ') : `${places.slice(0, 3).join(', ')} and ${places.length - 3} more`
+  return `\`${fn.name}()\` (${fn.file}:${fn.line}) makes it, and it is named only in ${list}: functions no code of the app calls (tests aside), directly or through functions like them, or files no process loads but their own; read with the modules that define them, never run here, it opens no connection`
+}
+
+/**
  * Why a pool made by each instance of the app's class `cls` (in its constructor or a field initializer), which no module
  * read for this process instantiates, opens no connection in this process, else undefined. `uses`: where the rest of the
  * app's code (tests aside) names the class outside its own body (unreached.ts usesOf with its end line). None: the class
@@ -1188,6 +1241,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   }
   const made: Made[] = []
   const libs = new Set<string>()
+  const dead = new Map<string, boolean | 'open'>()
+  const loadedFiles = new Set(modules.map((m) => m.file))
   const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
   // Where each pool's options say its server is, in parts or by a URL (serverAt): keyed by the pool's `database` name.
   const ats = new Map<string, ServerAt>()
@@ -1209,7 +1264,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
-    const unused = uses === 'unsure' || use === 'unsure' ? undefined : uncalledHere(ctx.files, c.within!, uses)
+    // Called by code read here, but only inside functions nothing calls (deadThrough).
+    const unused = (uses === 'unsure' || use === 'unsure' ? undefined : uncalledHere(ctx.files, c.within!, uses)) ?? (c.inFunction && c.within ? calledOnlyFromDead(ctx.files, c.within, dead, loadedFiles, modules[0]?.file) : undefined)
     if (unused) {
       libs.add(lib)
       diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unused}`, processType: ctx.processType, severity: 'info'})

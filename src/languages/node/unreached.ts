@@ -16,7 +16,7 @@ import {posix} from 'node:path'
 import {lockedDependencies} from './package-json.js'
 
 import {filesUnder, searchedText, withinDir} from '../../model/files.js'
-import {moduleLoads, valueReferenceLines} from './js.js'
+import {enclosingFunctionAt, moduleLoads, valueReferenceLines} from './js.js'
 import {dependencyNames, findWorkspaces, readPkg} from './workspaces.js'
 import {CODE, NOT_LOADED, TEST_CODE} from './project.js'
 
@@ -262,9 +262,10 @@ export function calledNowhere(files: FileReader, fn: {file: string; line: number
 
 /**
  * Where app code (tests aside) calls or passes on the named function `fn`, as calledNowhere reads it: the first such line of
- * each file; 'unsure' when that cannot be told (a name that is not a plain identifier, or more files than MAX_SEARCHED).
+ * each file (`every`: each such line); 'unsure' when that cannot be told (a name that is not a plain identifier, or more
+ * files than MAX_SEARCHED).
  */
-export function usesOf(files: FileReader, fn: {endLine?: number; file: string; line: number; name: string}): {file: string; line: number}[] | 'unsure' {
+export function usesOf(files: FileReader, fn: {endLine?: number; file: string; line: number; name: string}, every = false): {file: string; inside?: 'top' | {line: number; name: string}; line: number}[] | 'unsure' {
   if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return 'unsure'
   const all = rootCode(files)
   if (all.truncated) return 'unsure'
@@ -272,7 +273,7 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
   // A line that only brings the name in or passes it out: `import {fn} from`, `export {fn} from`, `export {fn}`, `export default fn;`,
   // and CommonJS's `const {fn} = require('…')`, `module.exports = {fn}`, `exports.fn = fn`.
   const moving = /^\s*(?:import\b|export\s*(?:type\s*)?\{[^}]*\}(?:\s*from\b|\s*;?\s*$)|export\s+\*|export\s+default\s+[\w$]+\s*;?\s*$|(?:const|let|var)\s*\{[^}]*\}\s*=\s*require\(|(?:module\.)?exports(?:\.[\w$]+)?\s*=\s*(?:\{[^}]*\}|[\w$]+)\s*;?\s*$)/
-  const uses: {file: string; line: number}[] = []
+  const uses: {file: string; inside?: 'top' | {line: number; name: string}; line: number}[] = []
   // `export default Db` beside `export class Db`: the importers of the file's default export, found after the search.
   let defaultOut = false
   for (const at of all.code) {
@@ -310,8 +311,14 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
       if (values && !values.has(i + 1)) continue
       // Another workspace package that cannot load the class's file names a class of its own (bsync's and pds's `Database`).
       if (elsewhere(files, all, fn.file, p, at, text)) break
-      uses.push({file: p, line: i + 1})
-      break
+      if (!every) {
+        uses.push({file: p, line: i + 1})
+        break
+      }
+
+      // `every`: each line, with the app function that holds it (deadThrough in pools.ts).
+      const inside = enclosingFunctionAt(at, text, i + 1)
+      uses.push({file: p, ...(inside ? {inside} : {}), line: i + 1})
     }
   }
 
