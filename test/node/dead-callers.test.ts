@@ -7,7 +7,8 @@
  * is called by `seed()` and `seedAll()`, which only the tests call. The process imports the package and reads those
  * modules, so the call to bootstrap() is read, but it sits in bodies that never run: the second pool opens no connection
  * (was 15, where the process opens 10). A chain of such helpers (a helper calling a helper calling bootstrap()) is
- * followed. A caller at a module's top level, or one that some running code calls, keeps it counted.
+ * followed, and so is a file only the tests import. A caller at a module's top level, or one that some running code
+ * calls, keeps it counted; a library's method of the same name (`faker.seed(1)`) or the word in a string is no call.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -63,6 +64,15 @@ describe('a pool made only from functions nothing calls', () => {
     expect(found.pools?.map((p) => p.pool.value)).toEqual([10])
     const loaded = await run({'src/server.js': `${server}import {testServer} from "./test-server.js"\nawait testServer()\n`, 'src/test-server.js': helper})
     expect(loaded.pools?.map((p) => p.pool.value).sort()).toEqual([10, 5].sort())
+  })
+
+  it('the server calls a library\'s own `seed` (`faker.seed(1)`, faker a dependency) and says "seed" in a string: still not counted', async () => {
+    const withLib = JSON.stringify({dependencies: {'@faker-js/faker': '^9.0.0', pg: '^8.11.3', sequelize: '^6.32.1'}, type: 'module'}, null, 2)
+    const found = await run({'package.json': withLib, 'src/server.js': `import {faker} from "@faker-js/faker"\n${server}faker.seed(1)\nconsole.log("seed done")\n`})
+    expect(found.pools?.map((p) => p.pool.value)).toEqual([10])
+    // The same call on the app's own namespace (`tester.seed(…)` from its model package) is a use: counted.
+    const own = await run({'src/server.js': `import {tester} from "./model/index.js"\n${server}await tester.seed("User", {})\n`})
+    expect(own.pools?.map((p) => p.pool.value).sort()).toEqual([10, 5].sort())
   })
 
   it('seed() called by the server at start-up (top level): counted, 10 + 5', async () => {

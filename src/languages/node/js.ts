@@ -4172,7 +4172,7 @@ function decoratedClass(n: N & {type: 'ClassDeclaration' | 'ClassExpression'}): 
  * keeps); a decorated class's member types count, as emitDecoratorMetadata writes them as values. Undefined when oxc is
  * not loaded yet or the file does not parse: the caller keeps its own reading.
  */
-export function valueReferenceLines(file: string, text: string, name: string): Set<number> | undefined {
+export function valueReferenceLines(file: string, text: string, name: string, foreign?: (spec: string) => boolean): Set<number> | undefined {
   if (!loaded) return undefined
   const options = optionsFor(file)
   let result = loaded.parseSync(file, text, options)
@@ -4180,8 +4180,23 @@ export function valueReferenceLines(file: string, text: string, name: string): S
   if (result.errors.some((e) => e.severity === 'Error')) return undefined
   const lineOf = lineIndex(text)
   const lines = new Set<number>()
+  // `foreign`: the local names the file binds to an import or require() of such a specifier (a library's, not the app's):
+  // `swaggerUi.setup(…)` with `import swaggerUi from 'swagger-ui-express'` reads the library's `setup`, not the app's.
+  const outside = new Set<string>()
+  if (foreign) {
+    for (const st of (result.program as unknown as {body: N[]}).body) {
+      if (st.type === 'ImportDeclaration' && foreign(st.source.value)) for (const sp of st.specifiers) outside.add(sp.local.name)
+      if (st.type !== 'VariableDeclaration') continue
+      for (const d of st.declarations) {
+        const init = d.init ? unwrap(d.init) : undefined
+        const spec = init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type === 'Literal' ? init.arguments[0].value : undefined
+        if (typeof spec === 'string' && foreign(spec) && d.id.type === 'Identifier') outside.add(d.id.name)
+      }
+    }
+  }
   const walk = (n: N, types: boolean): void => {
     if (n.type === 'ImportDeclaration') return
+    if (outside.size > 0 && n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && outside.has(n.object.name)) return
     if ((n as {declare?: boolean}).declare === true) return
     if (!types && n.type.startsWith('TS') && !RUNTIME_TS.has(n.type)) return
     if ((n.type === 'ExportNamedDeclaration' || n.type === 'ExportSpecifier') && n.exportKind === 'type') return

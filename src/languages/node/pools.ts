@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedAfterUse, closedImports, migrateOnly, frameworkMayCall, nextConfigClosed, outsideProcess, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedAfterUse, closedImports, migrateOnly, frameworkMayCall, nextConfigClosed, outsideProcess, programEntry, readsName, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -560,7 +560,7 @@ function deadThrough(files: FileReader, fn: {file: string; line: number; name: s
   if (known !== undefined) return known === true
   // The process's entry file: what it exports or re-exports, a runner or framework that loads it by path may call.
   if (depth > 6 || fn.name.startsWith('new ') || frameworkMayCall(fn.name) || fn.file === entry) return false
-  if (entry !== undefined && namedIn(files, [fn.name], fn.file).files.includes(entry)) return false
+  if (entry !== undefined && readsName(files, entry, fn.name)) return false
   memo.set(key, 'open')
   const uses = usesOf(files, fn, true)
   const dead =

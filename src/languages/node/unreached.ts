@@ -222,6 +222,19 @@ function rootCode(files: FileReader): {code: string[]; fromRoot: (path: string) 
 const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
 
 /**
+ * Whether the app's code file `file` (from the app root) reads `name` as a value (valueReferenceLines: not in a string, a
+ * comment, a type, or as a member of a library's import, libraryOf); true when the file cannot be read or parsed, as it may.
+ */
+export function readsName(files: FileReader, file: string, name: string): boolean {
+  const at = rootCode(files).toReader(file)
+  const text = searchedText(files, at)
+  if (typeof text !== 'string') return text !== undefined
+  if (!new RegExp(String.raw`(?<![\w$])${name.replaceAll('$', String.raw`\$`)}(?![\w$])`).test(text)) return false
+  const lines = valueReferenceLines(at, text, name, libraryOf(files))
+  return lines === undefined || lines.size > 0
+}
+
+/**
  * The code files of the reader's folder (besides `except`) whose text names any of `names` as a word, named as from the
  * app root (as module files are), and whether the search was cut short. Text, not parse: a comment or a string naming
  * it counts (the search only ever keeps a client counted).
@@ -307,7 +320,7 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
         if (fn.endLine !== undefined && (new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}\s+as\s`).test(lines[i]) || /^\s*export\s+default\b/.test(lines[i]))) return 'unsure'
         continue
       }
-      if (values === null) values = valueReferenceLines(at, text, fn.name)
+      if (values === null) values = valueReferenceLines(at, text, fn.name, every ? libraryOf(files) : undefined)
       if (values && !values.has(i + 1)) continue
       // Another workspace package that cannot load the class's file names a class of its own (bsync's and pds's `Database`).
       if (elsewhere(files, all, fn.file, p, at, text)) break
@@ -323,6 +336,30 @@ export function usesOf(files: FileReader, fn: {endLine?: number; file: string; l
   }
 
   return defaultOut && defaultImported(files, all, fn.file) ? 'unsure' : uses
+}
+
+const libraryCache = new WeakMap<FileReader, (spec: string) => boolean>()
+
+/**
+ * Whether an import specifier names a library, not the app's code: a bare specifier whose package is a dependency in the
+ * app's package.json files (the root's, its workspace packages') and is not one of its workspace packages (`@acme/model`
+ * is the app's own). Relative paths, path aliases and names no package.json lists are the app's, or may be.
+ */
+function libraryOf(files: FileReader): (spec: string) => boolean {
+  const known = libraryCache.get(files)
+  if (known) return known
+  const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
+  const top = up ? withinDir(files, up) : files
+  const ws = findWorkspaces(top, '')
+  const own = new Set((ws?.packages ?? []).map((p) => p.name).filter((n): n is string => n !== undefined))
+  const pkgs = [readPkg(top, ''), ...(ws?.packages ?? [])].filter((p) => p !== undefined)
+  const deps = new Set(pkgs.flatMap((p) => dependencyNames(p!)).filter((n) => !own.has(n)))
+  const library = (spec: string): boolean => {
+    const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]
+    return deps.has(name)
+  }
+  libraryCache.set(files, library)
+  return library
 }
 
 /** The folder of the workspace package holding `path` (its nearest package.json, from the app root), '' the root's or none. */
