@@ -578,16 +578,17 @@ function deadThrough(files: FileReader, fn: {file: string; line: number; name: s
 /**
  * Whether the app's code file `file` (from the app root) runs in no process but its own, if any: this process does not
  * load it, and either it is a program of its own (programEntry: a package.json script runs it, or it has a #! line) or
- * no other code file outside the tests names its file name as a word (`import {testServer} from '../../server-test'`
- * only in specs). Text, not parse: any mention keeps it loadable.
+ * only test files name its file name as a word (`import {testServer} from '../../server-test'` in specs alone). Text,
+ * not parse: any other mention, or none at all, keeps it loadable.
  */
 function neverLoaded(files: FileReader, file: string, loaded: ReadonlySet<string>): boolean {
   if (loaded.has(file)) return false
   if (programEntry(files, file) !== undefined) return true
   const stem = posix.basename(file).replace(/\.[^.]+$/, '')
   if (!/^[\w$][\w$-]*$/.test(stem) || stem === 'index') return false
+  // Named by no file at all, it may be a module something conncalc does not read loads (a framework, a CLI): it may run.
   const named = namedIn(files, [stem], file)
-  return !named.truncated && named.files.every((f) => TEST_CODE.test(f))
+  return !named.truncated && named.files.length > 0 && named.files.every((f) => TEST_CODE.test(f))
 }
 
 /** deadThrough's answer for the function that makes a pool, said: where it is called. Undefined when it may run. */
