@@ -469,7 +469,14 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
     const at = (key: string): {line: number; value: string} | undefined => s.values.get(key)
     const autostart = at('autostart')
     // `autostart = %(ENV_WITH_HORIZON)s`: expanded as supervisord does before it reads the boolean.
-    if (autostart && /^(false|no|off|0)$/i.test(supervisorExpand(autostart.value, {}, env).text.trim())) continue
+    const started = autostart ? supervisorExpand(autostart.value, {}, env) : undefined
+    if (started && /^(false|no|off|0)$/i.test(started.text.trim())) continue
+    // A name it cannot expand (`%(ENV_ENABLE_WEB)s` with ENABLE_WEB unset) stops supervisord as it reads its config
+    // (options.py: "Format string … contains names … which cannot be expanded"): nothing starts. Said; counted as started.
+    for (const v of started?.unknown ?? []) {
+      diagnostics.push({code: 'unresolved-env', file: file.path, fix: `give it a value with --env ${v}=true (or false)`, line: autostart!.line, message: `${processType}: [${s.name}] autostart uses %(${/^[A-Z_]/.test(v) ? `ENV_${v}` : v})s, which has no value here: supervisord cannot expand it and exits before it starts any program; conncalc counts [${s.name}] as started`, processType, severity: 'warning'})
+    }
+
     const command = at('command')
     if (!command) {
       diagnostics.push({code: 'unknown-config-value', file: file.path, line: s.line, message: `${processType}: supervisord [${s.name}] has no command (supervisord refuses to start it)`, processType, severity: 'warning'})
