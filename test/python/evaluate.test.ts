@@ -237,6 +237,56 @@ describe('evaluatePython', () => {
     ])
   })
 
+  it('a `match` on a known value runs the first case that matches, as Python does; from a case it cannot decide on, none is chosen', async () => {
+    const src = [
+      'import os',
+      'def kind():',
+      '    engine = os.environ.get("DBENGINE")',
+      '    if engine is None:',
+      '        engine = "postgresql" if "DBHOST" in os.environ else "sqlite"',
+      '    return engine',
+      'match kind():',
+      '    case "mysql" | "mariadb":',
+      '        a = 1',
+      '    case "sqlite" if os.environ.get("DBHOST"):',
+      '        a = 2',
+      '    case "sqlite" | "sqlite3" as chosen:',
+      '        a = 3',
+      '    case _:',
+      '        a = 4',
+      'match 5:',
+      '    case -5 | None:',
+      '        b = 1',
+      '    case n if n > 3:',
+      '        b = n + 1',
+      'match "x":',
+      '    case "y":',
+      '        c = 1',
+      'match "x":',
+      '    case Kind.X:',
+      '        d = 1',
+      '    case _:',
+      '        d = 2',
+      'match os.environ.get("MODE"):',
+      '    case None:',
+      '        e = "unset"',
+    ].join('\n')
+    // Clean env: DBENGINE and DBHOST unset, so kind() is "sqlite"; the guard of the second case is falsy, the third binds `chosen`.
+    expect(await value(src, 'a')).toMatchObject({kind: 'known', value: 3})
+    expect(await value(src, 'chosen')).toMatchObject({kind: 'known', value: 'sqlite'})
+    // With DBHOST set: "postgresql", no literal case: the wildcard.
+    expect(await value(src, 'a', {DBHOST: 'db'})).toMatchObject({kind: 'known', value: 4})
+    expect(await value(src, 'a', {DBENGINE: 'mariadb'})).toMatchObject({kind: 'known', value: 1})
+    // -5 is not 5 (the sign is read), None is not 5; a capture with a guard binds before the guard: 6.
+    expect(await value(src, 'b')).toMatchObject({kind: 'known', value: 6})
+    // No case matches: the name is never bound.
+    expect(await value(src, 'c')).toBeUndefined()
+    // A value pattern (Kind.X) is not read: from there no case is chosen, the name unknown after the `match`.
+    expect(await value(src, 'd')).toMatchObject({kind: 'unknown'})
+    expect(await value(src, 'e')).toMatchObject({kind: 'known', value: 'unset'})
+    expect(await value(src, 'e', {MODE: 'on'})).toBeUndefined()
+  })
+
   it('only a file tree-sitter-python rejects is unparsable, and the line is where the error is', async () => {
     const m = await run('import os\n\nclass Config:\n    def pool(self):\n        return (1 +\n\n    size = 5\n')
     expect(m.parsed).toBe(false)

@@ -26,7 +26,7 @@ export interface AppPools {
   diagnostics: Diagnostic[]
   framework?: 'django' | 'sqlalchemy'
   /** The Django settings name only other databases, written out (django.ts): the process holds no PostgreSQL connection. */
-  noPostgres?: {file: string; line: number; why: string}
+  noPostgres?: {file: string; fix?: string; line: number; why: string}
   otherServerPools?: PoolEntry[]
   pools?: PoolEntry[]
   /** The Django settings module's file, for settings servers read (CELERY_WORKER_CONCURRENCY). */

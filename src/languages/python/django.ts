@@ -11,6 +11,7 @@ import type {PythonProject} from './modules.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from './candidate.js'
+import {kindBranch} from './engine-branch.js'
 import {unreadFallback} from '../common/setting.js'
 import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
 import {isLocalHost} from '../../util/pg-url.js'
@@ -103,7 +104,7 @@ export interface DjangoPools {
   channelLayer?: PostgresChannelLayer
   diagnostics: Diagnostic[]
   /** DATABASES names only other databases, written out (no env var, no undecided `if`): no PostgreSQL connection. */
-  noPostgres?: {file: string; line: number; why: string}
+  noPostgres?: {file: string; fix?: string; line: number; why: string}
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   settingsFile: string
@@ -582,6 +583,20 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
       const chosen = origin ? `; the settings module is ${modulePath}, named by the code's os.environ.setdefault (DJANGO_SETTINGS_MODULE is set in no deploy file conncalc reads)` : ''
       const why = `DATABASES names no PostgreSQL database (${what}) and is written out: no env var, \`if\` or later assignment chooses it, so Django opens no PostgreSQL connection${chosen}`
       return {diagnostics, noPostgres: {file: dbs.file, line: dbs.line, why}, otherServerPools: [], pools: [], settingsFile: file}
+    }
+
+    // Each alias's ENGINE written in the branch of a `match`/`if` on the database's kind that this environment took, beside
+    // a PostgreSQL branch it did not: the app as configured here opens no PostgreSQL connection (engine-branch.ts).
+    const branches = await Promise.all(skipped.map(async (s) => {
+      const engine = entry(dbs.value.entries.get(s.alias), 'ENGINE')
+      return engine?.kind === 'known' ? kindBranch(project, engine.file, engine.line) : undefined
+    }))
+    const branch = branches[0]
+    if (branch && branches.every((b) => b !== undefined)) {
+      const env = branch.env.length > 0 ? ` (reading ${branch.env.join(', ')} before it)` : ''
+      const why = `DATABASES names no PostgreSQL database (${what}): its ENGINE is written in \`${branch.taken}\` of the branch on the database's kind at line ${branch.line}, which this environment takes${env}, and not in \`${branch.other}\` (line ${branch.otherLine}), so Django opens no PostgreSQL connection`
+      const fix = `if the app runs on PostgreSQL, set what makes it take \`${branch.other}\`${branch.env.length > 0 ? `, e.g. --env ${branch.env[0]}=…` : ' (--env)'}`
+      return {diagnostics, noPostgres: {file: branch.file, fix, line: branch.line, why}, otherServerPools: [], pools: [], settingsFile: file}
     }
 
     // Another command of the app names a settings module that sets DATABASES: say which, it is likely the dyno's.

@@ -466,12 +466,7 @@ class Evaluator {
       }
 
       case 'match_statement': {
-        // Which case matches is not decided: each case body's calls are collected, as conditional, and a name a case
-        // binds is unknown after the `match`.
-        const cases = named(node.childForFieldName('body')!).filter((c) => c.type === 'case_clause')
-        const changed = new Set<string>()
-        await this.speculative(cases.map((c) => c.childForFieldName('consequence')), scope, changed)
-        this.forgetChanged(node, scope, changed, `the \`match\` at line ${this.line(node)}, whose case conncalc does not decide`)
+        await this.matchStatement(node, scope)
         return
       }
 
@@ -699,6 +694,116 @@ class Evaluator {
       if (calls) append(calls, ev.calls)
       // The same caller walked again (its module read twice) is one site; past MAX_SITES the function is said to have more.
       if (site) addSite(run, sites, {calls: ev.calls, file: site.file, line: site.line, ...(site.once ? {once: true} : {})})
+    }
+  }
+
+  /**
+   * `match subject:` over a known str, int, bool or None: the cases are tried in order as Python does, each literal
+   * (`"sqlite"`, `-1`, `None`), `|` of them, `_`, a capture name (bound to the subject), `P as name`, then its guard;
+   * the first that matches runs, as a decided `if` branch, and none may. From the first case conncalc cannot decide
+   * (another pattern, a guard it cannot evaluate, an unknown subject) each remaining case body's calls are collected,
+   * as conditional, and a name a case binds is unknown after the `match`.
+   */
+  private async matchStatement(node: PyNode, scope: Scope): Promise<void> {
+    const subjectNode = node.childForFieldName('subject')
+    const subject = subjectNode ? await this.expr(subjectNode, scope) : undefined
+    const cases = named(node.childForFieldName('body')!).filter((c) => c.type === 'case_clause')
+    const scalar = subject?.kind === 'known' && !isObj(subject.value) ? subject : undefined
+    let from = 0
+    for (const c of scalar ? cases : []) {
+      const patterns = named(c).filter((k) => k.type === 'case_pattern')
+      const binds = new Map<string, EvalValue>()
+      const matches = patterns.length === 1 ? await this.casePattern(patterns[0], scalar!, binds, scope) : undefined
+      if (matches === false) {
+        from++
+        continue
+      }
+
+      let taken: boolean | undefined = matches
+      const guard = c.childForFieldName('guard')
+      if (taken && guard) {
+        const s = fork(scope)
+        for (const [name, v] of binds) s.set(name, v)
+        const g = await this.expr(named(guard)[0] ?? guard, s)
+        release(s)
+        taken = g.kind === 'known' ? knownTruth(g.value) : undefined
+        if (taken === false) {
+          from++
+          continue
+        }
+      }
+
+      if (taken === undefined) break
+      for (const [name, v] of binds) scope.set(name, v)
+      await this.block(this.bodyOf(c.childForFieldName('consequence')), scope)
+      return
+    }
+
+    if (scalar && from === cases.length) return
+    const changed = new Set<string>()
+    await this.speculative(cases.slice(from).map((c) => c.childForFieldName('consequence')), scope, changed)
+    this.forgetChanged(node, scope, changed, `the \`match\` at line ${this.line(node)}, whose case conncalc does not decide`)
+  }
+
+  /** Whether a case pattern matches a known scalar subject, the names it binds added to `binds`; undefined: not decided here. */
+  private async casePattern(p: PyNode, subject: KnownValue, binds: Map<string, EvalValue>, scope: Scope): Promise<boolean | undefined> {
+    switch (p.type) {
+      case 'case_pattern': {
+        const inner = named(p)
+        if (inner.length === 0) return p.text === '_' ? true : undefined
+        return inner.length === 1 ? this.casePattern(inner[0], subject, binds, scope) : undefined
+      }
+
+      case 'union_pattern': {
+        let undecided = false
+        for (const alt of named(p)) {
+          const r = await this.casePattern(alt, subject, binds, scope)
+          if (r) return true
+          if (r === undefined) undecided = true
+        }
+
+        return undecided ? undefined : false
+      }
+
+      case 'as_pattern': {
+        const [inner, alias] = named(p)
+        const r = inner ? await this.casePattern(inner, subject, binds, scope) : undefined
+        if (r && alias?.type === 'identifier') binds.set(alias.text, subject)
+        return r
+      }
+
+      case 'dotted_name': {
+        // A bare name captures the subject (and always matches); a dotted one is a value pattern, not read here.
+        const parts = named(p)
+        if (parts.length !== 1 || parts[0].type !== 'identifier') return undefined
+        if (parts[0].text !== '_') binds.set(parts[0].text, subject)
+        return true
+      }
+
+      case 'string':
+      case 'concatenated_string':
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none': {
+        const lit = await this.expr(p, scope)
+        if (lit.kind !== 'known' || isObj(lit.value)) return undefined
+        let v = lit.value
+        if (p.previousSibling?.type === '-') {
+          if (typeof v !== 'number') return undefined
+          v = -v
+        }
+
+        const s = subject.value
+        // None, True and False match by identity; a number and a bool compare equal in Python (1 == True): not decided here.
+        if (v === null || typeof v === 'boolean' || s === null || typeof s === 'boolean') return typeof v === typeof s || v === null || s === null ? v === s : undefined
+        return typeof v === typeof s ? v === s : false
+      }
+
+      default: {
+        return undefined
+      }
     }
   }
 

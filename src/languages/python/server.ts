@@ -100,7 +100,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     const told = notPostgresql(
       none,
       `${none.why}; the app's processes are counted with 0 PostgreSQL connections`,
-      'if the app does use PostgreSQL on Heroku, read DATABASE_URL in DATABASES (dj_database_url.config()); otherwise nothing to do',
+      none.fix ?? 'if the app does use PostgreSQL on Heroku, read DATABASE_URL in DATABASES (dj_database_url.config()); otherwise nothing to do',
       ctx.processType,
     )
     return {
