@@ -137,3 +137,37 @@ describe('a class of the same name in another workspace package', () => {
     expect(plan({'@acme/pds': 'workspace:*'}, {'@acme/api': 'workspace:*'}).type('web')).toMatchObject({connections: 11})
   })
 })
+
+// The atproto bsky shape itself: the web process makes no pool of its own, and the only pool its code makes is the
+// never-made class's. Nothing is left to count: 0, from the not-counted pool's line (was the "no pool found" fallback, 1*).
+describe('a process whose only pool is one it never opens', () => {
+  const server = ["import http from 'node:http'", "import {summary} from './src/context.ts'", '', 'http.createServer((_req, res) => res.end(summary({}))).listen(process.env.PORT)', ''].join('\n')
+  // The fixture's files with server.ts replaced and no src/pool.ts (the app's own pool).
+  const plan = (_context: string[], more: Record<string, string>) => {
+    const all: Record<string, string> = {...files(typeOnly), ...more}
+    delete all['src/pool.ts']
+    return planJson(join(app(all), 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+  }
+
+  it('the pool of a class nothing makes: 0, not 1 assumed', () => {
+    const r = plan(typeOnly, {'server.ts': server})
+    expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'src/db.ts', kind: 'file', line: 8})
+    expect(JSON.stringify(r.type('web').sources)).toContain('every pool the code makes is made only by code this process does not run')
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('one connection per process assumed')
+    expect(r.total).toBe(0)
+  })
+
+  it('a pool made by a function no code calls (its module loaded for another export): 0; once the server calls it, its 5', () => {
+    const maker = ["import pg from 'pg'", '', "export const NAME = 'api'", '', 'export function makePool(url: string) {', '  return new pg.Pool({connectionString: url, max: 5})', '}', ''].join('\n')
+    const own = (serverTs: string) => {
+      const all: Record<string, string> = {'package.json': files(typeOnly)['package.json'], Procfile: 'web: node server.ts\n', 'server.ts': serverTs, 'src/make.ts': maker}
+      return planJson(join(app(all), 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    }
+    const r = own(["import http from 'node:http'", "import {NAME} from './src/make.ts'", '', 'http.createServer((_req, res) => res.end(NAME)).listen(process.env.PORT)', ''].join('\n'))
+    expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'src/make.ts', kind: 'file', line: 6})
+    const called = ["import http from 'node:http'", "import {makePool} from './src/make.ts'", '', 'const pool = makePool(process.env.DATABASE_URL!)', "http.createServer(async (_req, res) => res.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT)", ''].join('\n')
+    expect(own(called).type('web')).toMatchObject({connections: 5})
+  })
+})

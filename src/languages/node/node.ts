@@ -309,7 +309,9 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
               ? sourced(0, fromFile(pools.noClient.entry, 1), [fromDefault(noClientWhy(pools.noClient), NODE_RESOLUTION)])
               : pools.pools.length === 0 && pools.otherServerPools.length === 0 && pools.http && pools.http.length > 0
                 ? sourced(0, fromFile(pools.http[0].file, pools.http[0].line), [fromDefault(`the only database client this process makes is ${pools.http[0].what}, which sends each query as one HTTP request: it holds no PostgreSQL connection`, NEON_HTTP_REF)])
-                : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+                : pools.pools.length === 0 && pools.otherServerPools.length === 0 && pools.notOpened
+                  ? sourced(0, fromFile(pools.notOpened[0].file, pools.notOpened[0].line), [fromDefault(`every pool the code makes is made only by code this process does not run (${pools.notOpened.map((n) => n.why).join('; ')}): it holds no connection`, POOL_REF)])
+                  : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
 }
 

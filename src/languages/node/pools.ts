@@ -137,6 +137,8 @@ export interface NodePools {
   pools: PoolEntry[]
   /** The process's whole import graph was read and reaches no PostgreSQL client (closedImports): it opens no connection. */
   noClient?: {entry: string; lock?: string; packages: string[]; read: number}
+  /** Pools the code makes that this process never opens (a class nothing here instantiates, a function nothing here calls). */
+  notOpened?: {file: string; line: number; why: string}[]
 }
 
 interface Found {
@@ -146,6 +148,8 @@ interface Found {
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   libs: Set<string>
+  /** Pools made only by code this process never runs: not counted (NodePools.notOpened). */
+  notOpened: {file: string; line: number; why: string}[]
   /** pg Clients made inside functions: the process's connections when it has no pool, else short-lived helpers (named). */
   transient: PoolEntry[]
 }
@@ -1244,6 +1248,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const libs = new Set<string>()
   const dead = new Map<string, boolean | 'open'>()
   const loadedFiles = new Set(modules.map((m) => m.file))
+  const notOpened: Found['notOpened'] = []
   const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
   // Where each pool's options say its server is, in parts or by a URL (serverAt): keyed by the pool's `database` name.
   const ats = new Map<string, ServerAt>()
@@ -1260,6 +1265,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     const unmade = classUses === 'unsure' || classUses.some((u) => modules.some((m) => m.file === u.file)) ? undefined : unmadeHere(ctx.files, c.within!, classUses, modules)
     if (unmade) {
       libs.add(lib)
+      notOpened.push({file, line: c.line, why: `the ${lib} pool made at ${file}:${c.line} ${unmade.replace(/^it is /, 'is ')}`})
       diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unmade}`, processType: ctx.processType, severity: 'info'})
       return
     }
@@ -1269,6 +1275,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     const unused = (uses === 'unsure' || use === 'unsure' ? undefined : uncalledHere(ctx.files, c.within!, uses)) ?? (c.inFunction && c.within ? calledOnlyFromDead(ctx.files, c.within, dead, loadedFiles, modules[0]?.file) : undefined)
     if (unused) {
       libs.add(lib)
+      notOpened.push({file, line: c.line, why: `the ${lib} pool made at ${file}:${c.line} is not opened: ${unused}`})
       diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unused}`, processType: ctx.processType, severity: 'info'})
       return
     }
@@ -1701,7 +1708,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const otherServerPools: PoolEntry[] = []
   for (const p of settleBranches(beforeTheRest(made, modules, diagnostics), diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   const apart = apartByParts(ctx, pools, ats, diagnostics)
-  return {diagnostics, http, libs, otherServerPools: [...otherServerPools, ...apart.others], pools: apart.pools, transient}
+  return {diagnostics, http, libs, notOpened, otherServerPools: [...otherServerPools, ...apart.others], pools: apart.pools, transient}
 }
 
 /**
@@ -2145,7 +2152,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   if (pkg) for (const p of fromDependencies(ctx, project, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
-  return {diagnostics, extras: [...listenExtras(modules), ...childClients(ctx, modules)], ...(found.http.length > 0 ? {http: found.http} : {}), otherServerPools, pools}
+  return {diagnostics, extras: [...listenExtras(modules), ...childClients(ctx, modules)], ...(found.http.length > 0 ? {http: found.http} : {}), ...(found.notOpened.length > 0 ? {notOpened: found.notOpened} : {}), otherServerPools, pools}
 }
 
 /** node:child_process's ways to start a program (and execa's); the shell forms take one command string. */
