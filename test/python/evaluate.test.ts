@@ -287,6 +287,56 @@ describe('evaluatePython', () => {
     expect(await value(src, 'e', {MODE: 'on'})).toBeUndefined()
   })
 
+  it('a field a factory sets on a BaseSettings instance after building it is read back, and an instance is true (mealie)', async () => {
+    // mealie's app_settings_constructor: `AppSettings(…)`, then `app_settings.DB_PROVIDER = db_provider_factory(…)`, and the
+    // DB_URL property `self.DB_PROVIDER.db_url if self.DB_PROVIDER else None`. pydantic's __setattr__ sets the field.
+    const src = [
+      'from functools import lru_cache',
+      'from pydantic import BaseModel',
+      'from pydantic_settings import BaseSettings',
+      'class SQLiteProvider(BaseModel):',
+      '    prefix: str = ""',
+      '    @property',
+      '    def db_url(self) -> str:',
+      '        return f"sqlite:///data/{self.prefix}app.db"',
+      'class PostgresProvider(BaseSettings):',
+      '    POSTGRES_URL: str = "postgresql://app@db/app"',
+      '    @property',
+      '    def db_url(self) -> str:',
+      '        return self.POSTGRES_URL',
+      'class AppSettings(BaseSettings):',
+      '    DB_ENGINE: str | None = None',
+      '    DB_PROVIDER: SQLiteProvider | PostgresProvider | None = None',
+      '    @property',
+      '    def DB_URL(self) -> str | None:',
+      '        return self.DB_PROVIDER.db_url if self.DB_PROVIDER else None',
+      'def factory(name):',
+      '    if name == "postgres":',
+      '        return PostgresProvider()',
+      '    return SQLiteProvider()',
+      'def constructor():',
+      '    s = AppSettings()',
+      '    s.DB_PROVIDER = factory(s.DB_ENGINE or "sqlite")',
+      '    return s',
+      'def later(s):',
+      '    s.DB_ENGINE = "mysql"',
+      '@lru_cache',
+      'def get_settings():',
+      '    return constructor()',
+      'settings = get_settings()',
+      'url = settings.DB_URL',
+      'engine = settings.DB_ENGINE',
+      'bare = AppSettings()',
+      'none = bare.DB_URL',
+    ].join('\n')
+    expect(await value(src, 'url')).toMatchObject({kind: 'known', value: 'sqlite:///data/app.db'})
+    expect(await value(src, 'url', {DB_ENGINE: 'postgres'})).toMatchObject({kind: 'known', value: 'postgresql://app@db/app'})
+    // A function that sets a field but is only defined (walked for its calls) changes nothing.
+    expect(await value(src, 'engine')).toMatchObject({kind: 'known', value: null})
+    // Not set after construction: the field's default None, and the property's else.
+    expect(await value(src, 'none')).toMatchObject({kind: 'known', value: null})
+  })
+
   it('only a file tree-sitter-python rejects is unparsable, and the line is where the error is', async () => {
     const m = await run('import os\n\nclass Config:\n    def pool(self):\n        return (1 +\n\n    size = 5\n')
     expect(m.parsed).toBe(false)

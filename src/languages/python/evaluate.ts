@@ -58,8 +58,13 @@ export function knownTruth(v: PyValue): boolean | undefined {
   if (v.kind === 'list') return v.items.length > 0
   if (v.kind === 'dict') return v.entries.size > 0 ? true : v.partial ? undefined : false
   if (v.kind === 'function' || v.kind === 'class') return true
+  // An instance is true unless its class says otherwise (`__bool__`, `__len__`) or may inherit that from a container.
+  if (v.kind === 'instance') return v.cls.attrs.has('__bool__') || v.cls.attrs.has('__len__') || v.cls.bases.some((b) => CONTAINER_BASE.test(b)) ? undefined : true
   return undefined
 }
+
+/** Builtin and library bases whose instances may be false (empty): an app class deriving from one is not surely true. */
+const CONTAINER_BASE = /(?:^|\.)(?:dict|list|set|frozenset|tuple|str|bytes|bytearray|int|float|complex|bool|range|deque|defaultdict|OrderedDict|Counter|ChainMap|UserDict|UserList|UserString|Mapping|MutableMapping|Sequence|MutableSequence|Set|MutableSet|Sized|Collection|Enum|IntEnum|IntFlag|Flag)$/
 
 /** Python's int(str): optional sign and whitespace, digits with underscores. */
 export function strictInteger(s: string): number | undefined {
@@ -1016,9 +1021,18 @@ class Evaluator {
         const dotted = base ? this.dotted(base) : undefined
         // `self.concurrency = concurrency` in a method called with an instance of the app's class: kept on that instance.
         const self = base?.type === 'identifier' && attr ? instanceOf(scope.get(base.text)) : undefined
-        if (self && attr && !self.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
+        const settingsInstance = self?.cls.bases.some((b) => b.endsWith('BaseSettings'))
+        if (self && attr && !settingsInstance) {
           self.attrs ??= new Map()
           self.attrs.set(attr, this.conditionalDepth > 0 || this.loopDepth > 0 ? this.unknown(target, `\`${dotted}\` is set only in a branch or loop (line ${this.line(target)}) conncalc does not follow`) : value)
+        } else if (self && attr && base?.text !== 'self' && this.speculating === 0 && this.loopDepth === 0 && this.conditionalDepth === (this.frame?.depth ?? 0)) {
+          // A pydantic BaseSettings instance given a field by the code that built it (mealie's app_settings_constructor:
+          // `app_settings.DB_PROVIDER = db_provider_factory(…)` after `AppSettings(…)`): pydantic's __setattr__ sets the
+          // field, whatever the env said, so it holds that value from then on. Only where the line surely runs: not in a
+          // body walked for its calls, a loop or an undecided branch (a settings object is shared: such a write would
+          // make every later read unknown).
+          self.attrs ??= new Map()
+          self.attrs.set(attr, value)
         }
 
         if (dotted && attr && this.recording && dotted !== 'self' && !dotted.startsWith('self.')) this.attrAssignments.push({key: attr, line: this.line(target), target: dotted, value, ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
@@ -1551,14 +1565,16 @@ class Evaluator {
       case 'conditional_expression': {
         const [a, cond, b] = named(node)
         const c = await this.expr(cond, scope)
-        if (c.kind !== 'known' || isObj(c.value)) {
+        // A list, dict or instance is decided as `if` decides it (knownTruth): `x.url if x.provider else None`.
+        const truth = c.kind === 'known' ? knownTruth(c.value) : undefined
+        if (c.kind !== 'known' || truth === undefined) {
           const [x, y] = await this.each([a, b], scope)
           if (sameValue(x, y)) return x
           const among = [x, y].flatMap((v) => (v.kind === 'unknown' && v.among ? v.among : [v]))
           return {...this.unknown(node, `\`${this.snippet(node)}\` depends on a condition conncalc cannot decide`, c), among}
         }
 
-        const chosen = await this.expr(truthy(c.value) ? a : b, scope)
+        const chosen = await this.expr(truth ? a : b, scope)
         return chosen.kind === 'known' ? {...chosen, via: mergeVia(chosen, c), ...(mergeMissing(chosen, c) ? {missingEnv: mergeMissing(chosen, c)} : {})} : chosen
       }
 
