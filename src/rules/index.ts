@@ -17,6 +17,7 @@ import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as idleInTransaction} from './idle-in-transaction.js'
 import {rule as imageBuiltHere} from './image-built-here.js'
+import {rule as envStringTruthy} from './env-string-truthy.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as liveAbovePlan} from './live-above-plan.js'
 import {rule as liveNearLimit} from './live-near-limit.js'
@@ -62,6 +63,7 @@ export const rules: Rule[] = [
   poolOversized,
   databaseUrlMissing,
   unresolvedEnv,
+  envStringTruthy,
   unknownCommand,
   duplicateProcessType,
   invalidProcfileLine,

@@ -188,6 +188,22 @@ describe('Solid Queue', () => {
     expect(without.type('web').extras.map((x) => x.kind)).toEqual(['solid-cable'])
   })
 
+  it('SOLID_QUEUE_IN_PUMA=false: still a String, so Ruby runs `plugin :solid_queue if ENV[…]` — counted as with =1, and said (env-string-truthy)', async () => {
+    // config/puma.rb:17 `plugin :solid_queue if ENV["SOLID_QUEUE_IN_PUMA"]`: in Ruby only nil and false are false, so
+    // "false" starts the plugin: 13 + 14 + 3 + 2 + 2 = 34 per dyno, as with =1 above.
+    const r = await planFixture('rails-8-solid-queue', {env: ['SOLID_QUEUE_IN_PUMA=false'], scale: ['web=1']})
+    expect(r.type('web').connectionsPerDyno).toBe(13 + 21)
+    const said = r.json.diagnostics.filter((d) => d.code === 'env-string-truthy')
+    expect(said).toHaveLength(1)
+    expect(said[0]).toMatchObject({file: 'config/puma.rb', line: 17, severity: 'warning'})
+    expect(said[0].message).toContain('SOLID_QUEUE_IN_PUMA is "false", which Ruby takes as true')
+    // Unset, or a value that means on: nothing to say.
+    for (const env of [[], ['SOLID_QUEUE_IN_PUMA=1']]) {
+      const quiet = await planFixture('rails-8-solid-queue', {env, scale: ['web=1']})
+      expect(quiet.codes).not.toContain('env-string-truthy')
+    }
+  })
+
   it('no config/queue.yml: one default worker (3 threads) and one dispatcher', async () => {
     const r = await planFixture('rails-8-1')
     const jobs = r.type('jobs')

@@ -1541,11 +1541,62 @@ export async function evaluateRubyConfig(
     // A launch's condition read from the env, Rails.env and the app's constants as any other; one that reads a local
     // variable is left undecided (its value where the launch runs is not the one after the file's top level).
     const decideLaunch = (n: RubyNode): boolean | undefined => (hasLocalRead(parsed, n) ? undefined : ev.decide(n))
-    return {calls, diagnostics: [...launches(parsed, file.path, launched, decideLaunch), ...delegations(parsed, file.path)], file: file.path, ...(launched.length > 0 ? {launched} : {}), parsed: true}
+    return {calls, diagnostics: [...launches(parsed, file.path, launched, decideLaunch), ...delegations(parsed, file.path), ...truthyEnvStrings(parsed, file.path, env)], file: file.path, ...(launched.length > 0 ? {launched} : {}), parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return {calls: [], diagnostics: [parseDiagnostic(file.path, {...parsed, errors: [{line: 1, message: TOO_DEEP}]}, 1)], file: file.path, parsed: false}
   }
+}
+
+/** A value someone sets to turn a setting off, which Ruby still reads as true (every String is; only nil and false are not). */
+const OFF_LOOKING = /^\s*(false|f|no|n|off|0|disabled?)?\s*$/i
+
+/**
+ * `if ENV["SOLID_QUEUE_IN_PUMA"]` (`plugin :solid_queue if ENV[…]`, `unless ENV.fetch("X", nil)`, `ENV["X"] ? a : b`,
+ * `ENV["X"] && …`) with X set to "false", "0", "no", "off" or "": the condition is a String, which Ruby takes as true,
+ * so the branch the value was meant to turn off runs — and conncalc counts it, as Ruby runs it. Said at the line.
+ */
+function truthyEnvStrings(parsed: ParsedRuby, file: string, env: Env): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const seen = new Set<string>()
+  const envRead = (n: RubyNode | null | undefined): string | undefined => {
+    let c = n
+    while (c instanceof P.ParenthesesNode && c.body instanceof P.StatementsNode && c.body.body.length === 1) c = c.body.body[0]
+    if (!(c instanceof P.CallNode) || !(c.receiver instanceof P.ConstantReadNode) || c.receiver.name !== 'ENV') return undefined
+    const args = c.arguments_?.arguments_ ?? []
+    // ENV["X"]; ENV.fetch("X", nil) / ENV.fetch("X", false) / ENV.fetch("X") { … }: the variable's value when it is set.
+    if (!(c.name === '[]' && args.length === 1) && !(c.name === 'fetch' && args.length >= 1)) return undefined
+    return args[0] instanceof P.StringNode ? args[0].unescaped.value : undefined
+  }
+
+  const visit = (node: RubyNode): void => {
+    const predicate = node instanceof P.IfNode || node instanceof P.UnlessNode ? node.predicate : node instanceof P.AndNode || node instanceof P.OrNode ? node.left : undefined
+    const name = envRead(predicate)
+    const set = name === undefined ? undefined : env.get(name)
+    if (name !== undefined && set && set.unknown === undefined && OFF_LOOKING.test(set.value)) {
+      const line = parsed.lineOf(predicate!.location.startOffset)
+      const key = `${name}:${line}`
+      if (!seen.has(key)) {
+        seen.add(key)
+        const text = parsed.textOf(node).split('\n')[0].trim()
+        const shown = text.length > 70 ? `${text.slice(0, 67)}...` : text
+        out.push({
+          code: 'env-string-truthy',
+          file,
+          fix: `to turn it off, unset ${name} (a value of "false" is still set), or test the value itself: \`ENV["${name}"] == "true"\``,
+          line,
+          message: `\`${shown}\`: ${name} is ${JSON.stringify(set.value)}, which Ruby takes as true (every String is, "false" and "" too; only nil and false are not), so ${node instanceof P.UnlessNode ? 'the `unless` branch does not run' : node instanceof P.OrNode ? 'what follows `||` does not run' : 'the branch runs'}; conncalc counts it as Ruby runs it`,
+          severity: 'warning',
+        })
+      }
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
 }
 
 /** What the message of a config handed to other code says (servers star the defaults they then use). */
