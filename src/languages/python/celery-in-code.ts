@@ -3,8 +3,10 @@
  * Celery instance (celery/app/base.py Celery.worker_main: "Run :program:`celery worker` using argv", through the same
  * click command as `celery -A APP worker …`), or `app.start(argv=["worker", …])` (Celery.start: the `celery` program
  * with argv). The process is that worker, read as `celery -A MODULE ARGV…` (celery.ts). An argv conncalc cannot read
- * whole (a list the script builds with appends, a word it computes) is the worker's defaults: its concurrency and
- * whether beat runs beside it are assumptions, said.
+ * whole (a word it computes from what conncalc cannot read, an append under an `if` it cannot decide) is the worker's
+ * defaults: its concurrency and whether beat runs beside it are assumptions, said with the reason. A list built by
+ * appends, `+=` and extends under decidable conditions (argparse defaults and the process's argv: argparse.ts; env vars
+ * with defaults) is read as the list Python builds.
  */
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 import type {PyCall, PyModule} from './values.js'
@@ -24,6 +26,8 @@ export interface CeleryInCode {
   file: string
   /** The argv's words when every one is known; undefined otherwise. */
   words?: string[]
+  /** Otherwise, why not: the reason conncalc gives for the argv, or for its first word it cannot read. */
+  unread?: string
 }
 
 /** The script's own call that starts a Celery worker on an app (`<module>.<app>.worker_main(…)` or `.start(argv)`). */
@@ -42,7 +46,10 @@ export function celeryInCode(own: PyModule, modules: readonly PyModule[], file: 
   const argv = argvOf(call)
   const items = argv?.kind === 'known' && argv.value !== null && typeof argv.value === 'object' && !Array.isArray(argv.value) && argv.value.kind === 'list' ? argv.value.items : undefined
   const words = items?.map((i) => (i.kind === 'known' && typeof i.value === 'string' ? i.value : undefined))
-  return {appModule, call, file, ...(words && words.every((w) => w !== undefined) ? {words: words as string[]} : {})}
+  if (words && words.every((w) => w !== undefined)) return {appModule, call, file, words: words as string[]}
+  const unreadItem = items?.find((i) => i.kind === 'unknown')
+  const unread = argv?.kind === 'unknown' ? argv.reason : unreadItem?.kind === 'unknown' ? unreadItem.reason : undefined
+  return {appModule, call, file, ...(unread ? {unread: `${unread} (${argv?.kind === 'unknown' ? argv.file : unreadItem!.file}:${argv?.kind === 'unknown' ? argv.line : unreadItem!.line})`} : {})}
 }
 
 const argvOf = (c: PyCall) => c.kwargs.argv ?? c.args[0]
@@ -65,7 +72,7 @@ export async function celeryInCodeAnalysis(ctx: AnalyzerContext, found: CeleryIn
     return {...analysis, processesPerDyno: via(analysis.processesPerDyno), server: 'celery'}
   }
 
-  const why = `${started}; its argv is built in code conncalc does not read, so the worker's defaults are used: its concurrency (-c) and whether beat runs beside it (--beat) are not known`
+  const why = `${started}; its argv is built in code conncalc does not read${found.unread ? ` (${found.unread})` : ''}, so the worker's defaults are used: its concurrency (-c) and whether beat runs beside it (--beat) are not known`
   const star = (s: Sourced<number>): Sourced<number> => sourced(s.value, assumed(why), [s.source, ...(s.via ?? []), fromDefault(started, WORKER_MAIN)])
   return {
     ...analysis,

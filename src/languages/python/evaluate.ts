@@ -14,6 +14,7 @@ import {assumed, fromDefault, type Source, uniqueSources} from '../../model/sour
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod, pyStr} from './methods.js'
+import {addArgument, addGroup, ARGPARSE, newParser, PARSER_METHODS, parseArgs, parserOf, type ParserState, setDefaults} from './argparse.js'
 import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
@@ -2290,6 +2291,8 @@ class Evaluator {
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
+    const parsed = this.argparseCall(node, {args, callee, kwargText, kwargs, method: calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute')?.text : undefined, receiverCall, spread}, appDefined)
+    if (parsed) return parsed
 
     const site = {file: this.opts.file, line: this.line(node), ...(this.frame === undefined && this.conditionalDepth === 0 ? {once: true} : {})}
     if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') {
@@ -2477,6 +2480,129 @@ class Evaluator {
       }
     }
   }
+  /**
+   * argparse (argparse.ts): `argparse.ArgumentParser(…)` makes a parser whose options `add_argument` adds (in its groups
+   * too); `parse_args()` is the namespace of those options over sys.argv[1:] (or the list given). A parser passed to a
+   * call conncalc does not follow, or given an option where it may not run (an undecided `if`, a loop), is unreadable:
+   * its namespace is unknown, said. Undefined for other calls (and for add_argument / set_defaults, whose value is the
+   * call's as any other).
+   */
+  private argparseCall(node: PyNode, c: {args: EvalValue[]; callee: string; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; method?: string; receiverCall?: PyCallResult; spread?: EvalValue}, appDefined: boolean): EvalValue | undefined {
+    const at = `${this.opts.file}:${this.line(node)}`
+    if (c.callee === 'argparse.ArgumentParser') {
+      const made: PyCallResult = {args: c.args, callee: c.callee, kind: 'call', kwargText: c.kwargText, kwargs: c.kwargs}
+      const state = newParser(made, this.conditionalDepth, this.loopDepth)
+      if (c.spread) state.opaque ??= `its ArgumentParser(…) at ${at} is given arguments conncalc cannot read`
+      return this.known(node, made)
+    }
+
+    const state = c.method ? parserOf(c.receiverCall) : undefined
+    if (!state) {
+      // `add_common_options(parser)` of a library, or of the app when conncalc does not run it: options it adds are not seen.
+      if (!appDefined) {
+        for (const v of [...c.args, ...Object.values(c.kwargs)]) {
+          const handed = isCall(v) ? parserOf(v.value) : undefined
+          if (handed) handed.opaque ??= `the parser is passed to \`${this.snippet(node)}\` (${at}), which conncalc does not read`
+        }
+      }
+
+      return undefined
+    }
+
+    const method = c.method!
+    if (!PARSER_METHODS.has(method)) {
+      state.opaque ??= `its ${method}(…) (${at}) is not followed by conncalc`
+      return undefined
+    }
+
+    const deeper = this.conditionalDepth > state.depth || this.loopDepth > state.loops
+    switch (method) {
+      case 'add_argument': {
+        if (deeper) state.opaque ??= `an option is added at ${at} where conncalc cannot tell that it runs (an undecided \`if\`, a loop)`
+        else addArgument(state, {args: c.args, kwText: c.kwargText, kwargs: c.kwargs, spread: c.spread !== undefined}, this.opts.file, this.line(node))
+        return undefined
+      }
+
+      case 'set_defaults': {
+        if (deeper) state.opaque ??= `set_defaults(…) at ${at} is where conncalc cannot tell that it runs`
+        else setDefaults(state, c.kwargs, c.spread !== undefined || c.args.length > 0)
+        return undefined
+      }
+
+      case 'add_argument_group':
+      case 'add_mutually_exclusive_group': {
+        const group: PyCallResult = {args: c.args, callee: c.callee, kind: 'call', kwargText: c.kwargText, kwargs: c.kwargs}
+        // A required exclusive group exits when none of its options is given: not followed.
+        if (method === 'add_mutually_exclusive_group' && c.kwargs.required && !(c.kwargs.required.kind === 'known' && c.kwargs.required.value === false)) state.opaque ??= `its required exclusive group (${at}) is not followed by conncalc`
+        addGroup(group, state)
+        return this.known(node, group)
+      }
+
+      case 'parse_args':
+      case 'parse_known_args': {
+        return this.argparseNamespace(node, state, method, c.args[0] ?? c.kwargs.args, c.kwargs.namespace)
+      }
+
+      default: {
+        return undefined
+      }
+    }
+  }
+
+  /** The namespace `parser.parse_args(words)` returns (parse_known_args: `[namespace, []]`), or unknown, said. */
+  private argparseNamespace(node: PyNode, state: ParserState, method: string, given: EvalValue | undefined, namespace: EvalValue | undefined): EvalValue {
+    const call = `\`${this.snippet(node)}\``
+    let words: string[]
+    let from: Source
+    if (namespace) return this.unknown(node, `${call} fills a namespace it is given, which conncalc does not follow`)
+    if (given === undefined || (given.kind === 'known' && given.value === null)) {
+      const argv = this.argv()
+      if (!argv) return this.unknown(node, `${call} reads the process's command line (sys.argv), which is not known here`)
+      words = argv.slice(1)
+      from = fromDefault(`sys.argv of this process: ${JSON.stringify(argv)} (its command line)`, SYS_ARGV)
+    } else {
+      const items = given.kind === 'known' && isObj(given.value) && given.value.kind === 'list' ? given.value.items.map((i) => asString(i)) : undefined
+      if (!items || items.some((i) => i === undefined)) return this.unknown(node, `${call} parses words conncalc cannot read`, given)
+      words = items as string[]
+      from = fromDefault(`the words given to ${method}(): ${JSON.stringify(words)}`, ARGPARSE)
+    }
+
+    const r = parseArgs(state, words)
+    if ('why' in r) return this.unknown(node, `${call} cannot be read: ${r.why}`)
+    const attrs = new Map<string, EvalValue>()
+    const shown = words.length === 0 ? 'none given' : JSON.stringify(words)
+    for (const [dest, p] of r.values) {
+      const o = p.option
+      const place = {file: o?.file ?? this.opts.file, line: o?.line ?? this.line(node)}
+      const name = o ? (o.positional ? o.dest : o.strings[0]) : dest
+      if (p.from === 'argv') {
+        attrs.set(dest, {...place, kind: 'known', value: p.value, via: [fromDefault(`argparse: \`${p.word}\` on the command line sets ${dest}`, ARGPARSE), from]})
+        continue
+      }
+
+      const why = fromDefault(`argparse: ${name} is not on the command line (${shown}), so ${dest} is its default`, ARGPARSE)
+      const v = p.value
+      if (!v) {
+        const value = o?.action === 'store_true' ? false : o?.action === 'store_false' ? true : null
+        attrs.set(dest, {...place, kind: 'known', value, via: [why, from]})
+        continue
+      }
+
+      // argparse passes a string default through `type` (_get_values): `type=int, default="4"` is 4.
+      const text = v.kind === 'known' && typeof v.value === 'string' && o?.type && o.type !== 'str' ? v.value : undefined
+      if (text !== undefined) {
+        const n = o!.type === 'int' ? strictInteger(text) : o!.type === 'float' && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(text) ? Number(text) : undefined
+        attrs.set(dest, n === undefined ? this.unknown(node, `${dest}'s default ${JSON.stringify(text)} goes through its type=, which conncalc does not apply here`, v) : {...(v as KnownValue), value: n, via: [...(v as KnownValue).via, why]})
+        continue
+      }
+
+      attrs.set(dest, v.kind === 'known' ? {...v, via: [...v.via, why]} : v)
+    }
+
+    const ns = this.known(node, {cls: {attrs, bases: [], kind: 'class', name: 'argparse.Namespace'}, kind: 'instance'})
+    return method === 'parse_known_args' ? this.known(node, {items: [ns, this.known(node, {items: [], kind: 'list'})], kind: 'list'}) : ns
+  }
+
   /**
    * What dj-email-url's parse() returns: a dict of EMAIL_* settings, whose keys are all known (the names any version sets:
    * dj_email_url.py parse(), `conf.update({'EMAIL_FILE_PATH': …, 'EMAIL_HOST_USER': …, …})`, EMAIL_BACKEND for a known

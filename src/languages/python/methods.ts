@@ -120,6 +120,13 @@ function stringMethod(s: string, name: string, args: EvalValue[], receiver: Eval
       return {value: x && s.endsWith(x) ? s.slice(0, -x.length) : s}
     }
 
+    // `",".join(queues)` of a list (or tuple) of known strings.
+    case 'join': {
+      const items = a?.kind === 'known' && typeof a.value === 'object' && a.value !== null && a.value.kind === 'list' && args.length === 1 ? a.value.items.map((i) => str(i)) : undefined
+      if (!items || items.some((i) => i === undefined)) return undefined
+      return {value: items.join(s)}
+    }
+
     case 'isdigit': {
       return {value: /^\d+$/.test(s)}
     }
