@@ -4105,17 +4105,33 @@ function elidedImports(program: Program, text: string): ElidedImport[] {
 }
 
 /**
+ * A file parsed again by readers that run after parseJs (it loaded oxc), as parseJs reads it: CommonJS when an
+ * unambiguous file without import/export only parses so, TypeScript's grammar for a .js file with type annotations.
+ * Undefined when oxc is not loaded yet or the file does not parse.
+ */
+function reparsed(file: string, text: string): ParseResult | undefined {
+  if (!loaded) return undefined
+  const oxc = loaded
+  const options = optionsFor(file)
+  const parse = (o: ParserOptions): ParseResult => {
+    const r = oxc.parseSync(file, text, o)
+    return r.errors.length > 0 && o.sourceType === 'unambiguous' && !r.module.hasModuleSyntax ? oxc.parseSync(file, text, {...o, sourceType: 'commonjs'}) : r
+  }
+
+  let result = parse(options)
+  if (result.errors.length > 0 && options.lang === 'jsx') result = parse({...options, lang: 'tsx'})
+  return result.errors.some((e) => e.severity === 'Error') ? undefined : result
+}
+
+/**
  * The modules a file loads, with what it takes: another's default export (`import D from`, `import {default as D} from`,
  * `export {default} from`): `default`; the whole module object, whose `default` it may read (`import * as ns`, `export *
  * as ns from`, `import()`, `require()`): `whole`; else `named` (`import {x} from`, `export * from`, `import 'x'`). Literal
  * specifiers only. Undefined when oxc is not loaded yet or the file does not parse.
  */
 export function moduleLoads(file: string, text: string): {how: 'default' | 'named' | 'whole'; spec: string}[] | undefined {
-  if (!loaded) return undefined
-  const options = optionsFor(file)
-  let result = loaded.parseSync(file, text, options)
-  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
-  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const result = reparsed(file, text)
+  if (!result) return undefined
   const out: {how: 'default' | 'named' | 'whole'; spec: string}[] = []
   for (const i of result.module.staticImports) {
     if (i.entries.length === 0) out.push({how: 'named', spec: i.moduleRequest.value})
@@ -4173,11 +4189,8 @@ function decoratedClass(n: N & {type: 'ClassDeclaration' | 'ClassExpression'}): 
  * not loaded yet or the file does not parse: the caller keeps its own reading.
  */
 export function valueReferenceLines(file: string, text: string, name: string, foreign?: (spec: string) => boolean): Set<number> | undefined {
-  if (!loaded) return undefined
-  const options = optionsFor(file)
-  let result = loaded.parseSync(file, text, options)
-  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
-  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const result = reparsed(file, text)
+  if (!result) return undefined
   const lineOf = lineIndex(text)
   const lines = new Set<number>()
   // `foreign`: the local names the file binds to an import or require() of such a specifier (a library's, not the app's):
@@ -4224,11 +4237,8 @@ export function valueReferenceLines(file: string, text: string, name: string, fo
  * runs); 'top' when none encloses it (a module's top level). Undefined when the file does not parse.
  */
 export function enclosingFunctionAt(file: string, text: string, line: number): 'top' | undefined | {line: number; name: string} {
-  if (!loaded) return undefined
-  const options = optionsFor(file)
-  let result = loaded.parseSync(file, text, options)
-  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) result = loaded.parseSync(file, text, {...options, sourceType: 'commonjs'})
-  if (result.errors.some((e) => e.severity === 'Error')) return undefined
+  const result = reparsed(file, text)
+  if (!result) return undefined
   const lineOf = lineIndex(text)
   let found: 'top' | {line: number; name: string} = 'top'
   const walk = (n: N, named?: string): void => {
